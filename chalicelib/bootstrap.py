@@ -1,0 +1,126 @@
+"""Composition root: the one place that builds adapters and services.
+
+`build(settings, **overrides)` wires the real adapters; tests pass in-memory
+fakes as overrides (`store_kind="memory"` switches every store at once). Nothing
+here talks to AWS until a service is first used, and `services()` caches the
+result per Lambda container.
+"""
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from typing import Any, Dict, Optional
+
+from chalicelib.clock import Clock, utcnow
+from chalicelib.config import Settings
+
+
+class Services:
+    def __init__(self, settings: Settings, store_kind: str = "dynamo",
+                 clock: Clock = utcnow, **overrides: Any) -> None:
+        self.settings = settings
+        self.store_kind = store_kind
+        self.clock = clock
+        self._overrides: Dict[str, Any] = overrides
+        self._lock = threading.RLock()
+        if store_kind == "dynamo":
+            from chalicelib import dynamo
+            dynamo.bind(settings)
+
+    def _pick(self, name: str, dynamo_factory, memory_factory) -> Any:
+        if name in self._overrides:
+            return self._overrides[name]
+        return dynamo_factory() if self.store_kind == "dynamo" else memory_factory()
+
+    # --- AWS clients -------------------------------------------------------
+    @cached_property
+    def aws(self):
+        if "aws" in self._overrides:
+            return self._overrides["aws"]
+        from chalicelib.aws import AwsClients
+        return AwsClients(self.settings)
+
+    # --- stores --------------------------------------------------------------
+    @cached_property
+    def account_store(self):
+        from chalicelib.accounts import store_dynamo, store_memory
+        return self._pick("account_store", store_dynamo.DynamoAccountStore,
+                          store_memory.MemoryAccountStore)
+
+    @cached_property
+    def catalog_store(self):
+        from chalicelib.catalog import store_dynamo, store_memory
+        return self._pick("catalog_store", store_dynamo.DynamoCatalogStore,
+                          store_memory.MemoryCatalogStore)
+
+    @cached_property
+    def rates_store(self):
+        from chalicelib.shipping import store_dynamo, store_memory
+        return self._pick("rates_store", store_dynamo.DynamoRatesStore,
+                          store_memory.MemoryRatesStore)
+
+    # --- services ------------------------------------------------------------
+    @cached_property
+    def geography(self):
+        from chalicelib.geo.data import Geography
+        return self._overrides.get("geography") or Geography.load()
+
+    @cached_property
+    def accounts(self):
+        from chalicelib.accounts.service import AccountService
+        return AccountService(self.account_store, self.settings, self.clock)
+
+    @cached_property
+    def catalog(self):
+        from chalicelib.catalog.service import CatalogService
+        return CatalogService(self.catalog_store, self.clock)
+
+    @cached_property
+    def shipping(self):
+        from chalicelib.shipping.service import ShippingService
+        return ShippingService(self.rates_store, self.geography)
+
+    @cached_property
+    def health(self):
+        if "health" in self._overrides:
+            return self._overrides["health"]
+        from chalicelib.health import HealthService
+        return HealthService.for_aws(self.aws, self.settings)
+
+    @cached_property
+    def email_sender(self):
+        if "email_sender" in self._overrides:
+            return self._overrides["email_sender"]
+        from chalicelib.notifications.email_ses import SesEmailSender
+        return SesEmailSender(self.aws, self.settings)
+
+    @cached_property
+    def event_publisher(self):
+        if "event_publisher" in self._overrides:
+            return self._overrides["event_publisher"]
+        from chalicelib.events.publish_sns import SnsEventPublisher
+        return SnsEventPublisher(self.aws, self.settings)
+
+
+def build(settings: Optional[Settings] = None, **overrides: Any) -> Services:
+    return Services(settings or Settings.from_env(), **overrides)
+
+
+_services: Optional[Services] = None
+_services_lock = threading.Lock()
+
+
+def services() -> Services:
+    """The container's Services, built on first use."""
+    global _services
+    if _services is None:
+        with _services_lock:
+            if _services is None:
+                _services = build()
+    return _services
+
+
+def use(built: Services) -> None:
+    """Install `built` as the container's Services (tests and the local launcher)."""
+    global _services
+    _services = built
