@@ -89,17 +89,32 @@ class Services:
 
     @cached_property
     def email_sender(self):
-        if "email_sender" in self._overrides:
-            return self._overrides["email_sender"]
-        from chalicelib.notifications.email_ses import SesEmailSender
-        return SesEmailSender(self.aws, self.settings)
+        from chalicelib.notifications import email_ses
+        return self._pick("email_sender", lambda: email_ses.SesEmailSender(self.aws, self.settings),
+                          email_ses.MemoryEmailSender)
 
     @cached_property
     def event_publisher(self):
-        if "event_publisher" in self._overrides:
-            return self._overrides["event_publisher"]
-        from chalicelib.events.publish_sns import SnsEventPublisher
-        return SnsEventPublisher(self.aws, self.settings)
+        from chalicelib.events import publish_sns
+        return self._pick("event_publisher",
+                          lambda: publish_sns.SnsEventPublisher(self.aws, self.settings),
+                          publish_sns.MemoryEventPublisher)
+
+
+    @cached_property
+    def inbox(self):
+        from chalicelib.events import inbox
+        return self._pick("inbox", inbox.DynamoInbox, inbox.MemoryInbox)
+
+    @cached_property
+    def event_router(self):
+        from chalicelib.events.service import EventRouter
+        return EventRouter(self.event_publisher)
+
+    @cached_property
+    def platform_mailer(self):
+        from chalicelib.events.service import PlatformMailer
+        return PlatformMailer(self.email_sender, self.inbox, self.settings, self.clock)
 
 
 def build(settings: Optional[Settings] = None, **overrides: Any) -> Services:

@@ -1,0 +1,60 @@
+"""Accounts: signup, login, logout, the store's settings and API keys."""
+from __future__ import annotations
+
+from chalice.app import Blueprint
+
+from chalicelib.api.http import ApiRequest, respond, route
+from chalicelib.bootstrap import services
+
+bp = Blueprint(__name__)
+
+
+@route(bp, "/v1/signup", ["POST"], public=True, status=201)
+def signup(req: ApiRequest):
+    return services().accounts.signup(req.json())
+
+
+@route(bp, "/v1/login", ["POST"], public=True)
+def login(req: ApiRequest):
+    return services().accounts.login(req.json(), req.source_ip)
+
+
+@route(bp, "/v1/logout", ["POST"])
+def logout(req: ApiRequest):
+    principal = req.principal
+    services().accounts.logout(principal.token_hash, principal.token_kind)
+    return respond(None, 204)
+
+
+@route(bp, "/v1/store", ["GET"])
+def get_store(req: ApiRequest):
+    accounts = services().accounts
+    return accounts.serialize_store(accounts.get_store(req.principal.store_id))
+
+
+@route(bp, "/v1/store", ["PATCH"])
+def patch_store(req: ApiRequest):
+    accounts = services().accounts
+    return accounts.serialize_store(accounts.update_store(req.principal.store_id, req.json()))
+
+
+@route(bp, "/v1/stores/{slug}", ["GET"], public=True)
+def public_store(req: ApiRequest):
+    return services().accounts.public_store(req.params["slug"])
+
+
+@route(bp, "/v1/api-keys", ["POST"], status=201)
+def create_api_key(req: ApiRequest):
+    principal = req.principal
+    return services().accounts.create_api_key(principal.store_id, principal.actor_id, req.json())
+
+
+@route(bp, "/v1/api-keys", ["GET"])
+def list_api_keys(req: ApiRequest):
+    return {"items": services().accounts.api_keys(req.principal.store_id), "next_cursor": None}
+
+
+@route(bp, "/v1/api-keys/{key_id}", ["DELETE"])
+def revoke_api_key(req: ApiRequest):
+    services().accounts.revoke_api_key(req.principal.store_id, req.params["key_id"])
+    return respond(None, 204)

@@ -1,0 +1,65 @@
+"""Domain events derived from the table's change stream. Plain Python.
+
+Every write that matters is already in the table (orders, timeline entries,
+stores), so events are derived from the stream, never fired from a route after
+a write: a crash between the two cannot lose one. The stream record's id is the
+event id, which consumers key on to stay idempotent under redelivery.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Mapping, Optional
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    id: str
+    type: str
+    at: str
+    store_id: str
+    data: Dict[str, Any] = field(default_factory=dict)
+
+    def as_message(self) -> Dict[str, Any]:
+        return {"id": self.id, "type": self.type, "at": self.at, "store_id": self.store_id,
+                "data": self.data}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One table change: INSERT, MODIFY or REMOVE, with plain-Python images."""
+    event_id: str
+    kind: str
+    at: str
+    new: Optional[Mapping[str, Any]]
+    old: Optional[Mapping[str, Any]]
+
+    @property
+    def item_type(self) -> Optional[str]:
+        image = self.new or self.old or {}
+        return image.get("item_type")
+
+
+def _store_created(change: Change) -> Optional[DomainEvent]:
+    if change.kind != "INSERT":
+        return None
+    new = change.new or {}
+    return DomainEvent(id=change.event_id, type="store.created", at=change.at,
+                       store_id=new["store_id"],
+                       data={"store_id": new["store_id"], "slug": new.get("slug"),
+                             "name": new.get("name"), "owner_email": new.get("owner_email")})
+
+
+# Item type -> what its changes mean. Later features add their item types here.
+DERIVERS: Dict[str, Callable[[Change], Optional[DomainEvent]]] = {
+    "store": _store_created,
+}
+
+
+def derive_events(changes: List[Change]) -> List[DomainEvent]:
+    events = []
+    for change in changes:
+        derive = DERIVERS.get(change.item_type or "")
+        event = derive(change) if derive else None
+        if event is not None:
+            events.append(event)
+    return events
