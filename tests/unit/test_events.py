@@ -1,0 +1,33 @@
+from chalicelib.events.model import Change, derive_events
+from chalicelib.notifications.email import welcome_email
+
+
+def store_insert(event_id="ev-1", kind="INSERT"):
+    image = {"item_type": "store", "store_id": "st_1", "slug": "amina", "name": "متجر أمينة",
+             "owner_email": "amina@example.dz"}
+    return Change(event_id=event_id, kind=kind, at="2026-11-25T10:00:00.000Z",
+                  new=image, old=None if kind == "INSERT" else image)
+
+
+def test_a_new_store_is_a_store_created_event_keyed_by_the_stream_record():
+    [event] = derive_events([store_insert()])
+    assert (event.id, event.type, event.store_id) == ("ev-1", "store.created", "st_1")
+    assert event.data["owner_email"] == "amina@example.dz"
+
+
+def test_store_updates_and_other_items_mean_nothing_yet():
+    token = Change(event_id="ev-2", kind="INSERT", at="x", new={"item_type": "token"}, old=None)
+    untyped = Change(event_id="ev-3", kind="INSERT", at="x", new={"pk": "X"}, old=None)
+    assert derive_events([store_insert(kind="MODIFY"), token, untyped]) == []
+
+
+def test_welcome_email_is_bilingual_and_links_the_store():
+    email = welcome_email({"owner_email": "a@example.dz", "name": "Amina", "slug": "amina"},
+                          "http://127.0.0.1:8000/app/", "http://127.0.0.1:8000")
+    assert email.to == "a@example.dz"
+    assert "http://127.0.0.1:8000/v1/stores/amina" in email.text
+    assert "مرحبا" in email.text and "Bienvenue" in email.subject
+
+
+def test_no_owner_no_email():
+    assert welcome_email({"name": "x"}, "d", "a") is None
