@@ -61,3 +61,45 @@ def memory_services():
     """Services wired to in-memory fakes (no AWS at all)."""
     from chalicelib import bootstrap
     return bootstrap.build(Settings(scrypt_n=1024), store_kind="memory")
+
+
+class ApiClient:
+    """A small HTTP client for the running API (one keep-alive session)."""
+
+    def __init__(self, base_url: str) -> None:
+        import requests
+        self.base_url = base_url
+        self.session = requests.Session()
+
+    def request(self, method: str, path: str, **kwargs):
+        kwargs.setdefault("timeout", 30)
+        return self.session.request(method, self.base_url + path, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path, **kwargs):
+        return self.request("PUT", path, **kwargs)
+
+    def patch(self, path, **kwargs):
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request("DELETE", path, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def api(dynamo_services):
+    """The app served over real HTTP on a free loopback port, on the emulated AWS."""
+    from app import app as chalice_app
+    from infra.local.emulators import free_port
+    from infra.local.server import serve_in_thread
+
+    server = serve_in_thread(chalice_app, free_port())
+    try:
+        yield ApiClient(server.base_url)
+    finally:
+        server.stop()
