@@ -7,7 +7,7 @@ PORT ?= 8000
 DATA_DIR ?= .data
 DDB_LOCAL_VERSION := 10.3.0
 
-.PHONY: run test deps venv java dynamodb-local package lint-infra clean bench
+.PHONY: run test deps venv java dynamodb-local package lint-infra deploy clean bench
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -32,8 +32,28 @@ deps: venv java dynamodb-local
 run: deps
 	$(PY) -m infra.local.run --port $(PORT) --data-dir $(DATA_DIR)
 
+# pytest exits 5 when it collects nothing: that is a failure here too.
 test: deps
 	$(PY) -m pytest -q
+	$(MAKE) --no-print-directory lint-infra
+
+# The deployable artefacts: Chalice's SAM template merged with infra/template.yaml.
+package: venv
+	rm -rf build
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(VENV)/bin/chalice package \
+	  --stage prod --merge-template infra/template.yaml build
+
+lint-infra: package
+	$(VENV)/bin/cfn-lint build/sam.yaml
+	@echo "cfn-lint: build/sam.yaml passed"
+
+# Needs AWS credentials and the SAM CLI; cannot run without an AWS account.
+deploy: package
+	sam deploy --template-file build/sam.yaml --stack-name $${STACK_NAME:-dzorders} \
+	  --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --resolve-s3
+
+bench: deps
+	$(PY) -m bench.run_all
 
 clean:
 	rm -rf $(VENV) node_modules build

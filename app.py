@@ -9,6 +9,7 @@ from chalicelib.api.geo import bp as geo_api
 from chalicelib.api.shipping import bp as shipping_api
 from chalicelib.api.system import bp as system_api
 from chalicelib.workers.events import bp as event_workers
+from chalicelib.workers.ops import bp as ops_workers
 
 app = Chalice(app_name="dzorders")
 app.api.cors = True
@@ -22,3 +23,4 @@ app.register_blueprint(catalog_api)
 app.register_blueprint(geo_api)
 app.register_blueprint(shipping_api)
 app.register_blueprint(event_workers)
+app.register_blueprint(ops_workers)

@@ -102,6 +102,12 @@ class Services:
 
 
     @cached_property
+    def dead_letters(self):
+        from chalicelib.dead_letters import DeadLetterMonitor
+        return self._overrides.get("dead_letters") or DeadLetterMonitor(
+            self.aws, self.settings.dead_letter_queue_urls)
+
+    @cached_property
     def inbox(self):
         from chalicelib.events import inbox
         return self._pick("inbox", inbox.DynamoInbox, inbox.MemoryInbox)

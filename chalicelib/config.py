@@ -31,6 +31,7 @@ class Settings:
     events_topic_arn: str = ""
     emails_queue_url: str = ""
     email_sender: str = "no-reply@dzorders.local"
+    dead_letter_queue_urls: tuple = ()
     # Emulator endpoint; None in AWS so boto3 uses the real regional endpoints.
     aws_endpoint_url: Optional[str] = None
     dynamodb_endpoint_url: Optional[str] = None
@@ -63,6 +64,8 @@ class Settings:
             events_topic_arn=env.get("EVENTS_TOPIC_ARN", ""),
             emails_queue_url=env.get("EMAILS_QUEUE_URL", ""),
             email_sender=env.get("EMAIL_SENDER", "no-reply@dzorders.local"),
+            dead_letter_queue_urls=tuple(url for url in env.get("DEAD_LETTER_QUEUE_URLS", "").split(",")
+                                         if url),
             aws_endpoint_url=endpoint,
             dynamodb_endpoint_url=env.get("DYNAMODB_ENDPOINT_URL") or endpoint,
             public_api_url=env.get("PUBLIC_API_URL", "http://127.0.0.1:8000").rstrip("/"),

@@ -103,3 +103,17 @@ def api(dynamo_services):
         yield ApiClient(server.base_url)
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def pump(aws, dynamo_services):
+    """The event pump for the app's own consumers, for the whole session."""
+    from app import app as chalice_app
+    from infra.local.pump import EventPump
+
+    running = EventPump(chalice_app, aws.provisioned, REGION, aws.aws_endpoint,
+                        aws.dynamodb_endpoint, schedule_scale=0.01).start()
+    try:
+        yield running
+    finally:
+        running.stop()

@@ -24,10 +24,15 @@ TABLE_STREAM = "arn:aws:dynamodb:eu-west-3:123456789012:table/dzorders/stream/bo
 EMAILS_QUEUE = "dzorders-emails"
 
 
+def _value(raw: Any) -> Any:
+    # DynamoDB Local's stream renders an empty map as {} rather than {"M": {}}.
+    return {} if raw == {} else _deserializer.deserialize(raw)
+
+
 def _image(raw: Any) -> Any:
     if not raw:
         return None
-    return {key: _deserializer.deserialize(value) for key, value in raw.items()}
+    return {key: _value(value) for key, value in raw.items()}
 
 
 def _change(record: Any) -> Change:

@@ -66,6 +66,7 @@ class Provisioned:
     queues: Dict[str, str] = field(default_factory=dict)        # logical id -> URL
     dead_letter_queues: Dict[str, str] = field(default_factory=dict)  # queue URL -> DLQ URL
     table_streams: Dict[str, str] = field(default_factory=dict)  # logical id -> stream ARN
+    failure_queues: Dict[str, str] = field(default_factory=dict)  # consumer name -> queue URL
 
 
 class Provisioner:
@@ -124,6 +125,7 @@ class Provisioner:
 
     # --- resources -------------------------------------------------------------
     def resources(self, kind: str) -> List[tuple]:
+        # Entries without a Type are overrides merged into Chalice's own resources.
         return [(name, spec.get("Properties") or {})
                 for name, spec in (self.template.get("Resources") or {}).items()
                 if spec.get("Type") == kind]
@@ -250,6 +252,20 @@ class Provisioner:
                 self.ses.verify_domain_identity(Domain=identity)
             self.out.refs[logical] = identity
 
+    def failure_destinations(self) -> None:
+        """Stream consumers' OnFailure queues, from the template's function overrides."""
+        for logical, spec in (self.template.get("Resources") or {}).items():
+            events = ((spec.get("Properties") or {}).get("Events") or {})
+            for event in events.values():
+                destination = (((event.get("Properties") or {}).get("DestinationConfig") or {})
+                               .get("OnFailure") or {}).get("Destination")
+                if destination is None:
+                    continue
+                arn = self.resolve(destination)
+                url = next(attrs["QueueUrl"] for attrs in self.out.attrs.values()
+                           if attrs.get("Arn") == arn)
+                self.out.failure_queues[_snake(logical)] = url
+
     def function_environment(self) -> Dict[str, str]:
         variables = (((self.template.get("Globals") or {}).get("Function") or {})
                      .get("Environment") or {}).get("Variables") or {}
@@ -261,8 +277,15 @@ class Provisioner:
         self.create_topics()
         self.create_subscriptions()
         self.create_email_identities()
+        self.failure_destinations()
         self.out.environment = self.function_environment()
         return self.out
+
+
+def _snake(logical_id: str) -> str:
+    """Chalice names a function's resource in CamelCase: TableChanges <- table_changes."""
+    import re
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", logical_id).lower()
 
 
 def provision(dynamodb_endpoint: str, aws_endpoint: str, region: str,
