@@ -1,0 +1,50 @@
+"""The one template describes what the code expects, for AWS and the local run alike."""
+from chalice.app import DynamoDBEventConfig, SQSEventConfig
+
+from chalicelib.dynamo import TableItem
+from infra.local.provision import _snake, load_template
+
+
+def resources(kind=None):
+    items = load_template()["Resources"].items()
+    return {name: spec for name, spec in items if kind is None or spec.get("Type") == kind}
+
+
+def test_table_indexes_match_the_models():
+    [table] = resources("AWS::DynamoDB::Table").values()
+    declared = {index["IndexName"] for index in table["Properties"]["GlobalSecondaryIndexes"]}
+    assert declared == {f"gsi{n}" for n in range(1, 7)}
+    assert table["Properties"]["TimeToLiveSpecification"]["AttributeName"] == "ttl"
+    assert TableItem.ttl.attr_name == "ttl"
+    assert table["Properties"]["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+
+
+def test_every_work_queue_has_a_dead_letter_queue():
+    queues = resources("AWS::SQS::Queue")
+    work = {name: spec for name, spec in queues.items() if not name.endswith("DeadLetterQueue")}
+    assert work
+    for name, spec in work.items():
+        redrive = spec["Properties"]["RedrivePolicy"]
+        assert redrive["deadLetterTargetArn"].value[0] in queues, name
+        assert int(redrive["maxReceiveCount"]) >= 3
+
+
+def test_every_async_consumer_has_somewhere_to_fail_to():
+    from app import app
+    queue_names = {spec["Properties"]["QueueName"]: spec
+                   for spec in resources("AWS::SQS::Queue").values()}
+    overrides = resources()
+    for source in app.event_sources:
+        if isinstance(source, SQSEventConfig):
+            assert "RedrivePolicy" in queue_names[source.queue]["Properties"], source.name
+        if isinstance(source, DynamoDBEventConfig):
+            logical = next(name for name in overrides if _snake(name) == source.name)
+            event = next(iter(overrides[logical]["Properties"]["Events"].values()))
+            assert event["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
+
+
+def test_the_local_run_got_every_function_variable(aws):
+    assert set(aws.provisioned.environment) == set(
+        load_template()["Globals"]["Function"]["Environment"]["Variables"])
+    assert aws.settings.dead_letter_queue_urls and all(
+        url.endswith("-dlq") for url in aws.settings.dead_letter_queue_urls)
