@@ -18,7 +18,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import Settings
-from chalicelib.errors import ServiceUnavailable
+from chalicelib.errors import ConcurrentChange, ServiceUnavailable
 
 # Placeholder credentials for the emulator: a local run can never sign a request
 # that a real AWS account would accept.
@@ -60,6 +60,9 @@ def _index(number: int) -> type:
 Gsi1, Gsi2, Gsi3, Gsi4, Gsi5, Gsi6 = (_index(n) for n in range(1, 7))
 
 _bound = {"host": None, "region": "eu-west-3", "table_name": "dzorders", "local": False}
+# Building a botocore client costs tens of milliseconds: one connection per
+# container, shared by every transaction (botocore clients are thread-safe).
+_connection: dict = {}
 
 
 def _all_models(root: type) -> Iterable[type]:
@@ -81,13 +84,18 @@ def bind(settings: Settings) -> None:
             meta.aws_access_key_id = LOCAL_CREDENTIALS["aws_access_key_id"]
             meta.aws_secret_access_key = LOCAL_CREDENTIALS["aws_secret_access_key"]
         model._connection = None
+    _connection.clear()
 
 
 def connection() -> Connection:
-    kwargs: dict = {"region": _bound["region"], "host": _bound["host"]}
-    if _bound["local"]:
-        kwargs.update(LOCAL_CREDENTIALS)
-    return Connection(**kwargs)
+    if "shared" not in _connection:
+        kwargs: dict = {"region": _bound["region"], "host": _bound["host"]}
+        if _bound["local"]:
+            kwargs.update(LOCAL_CREDENTIALS)
+        shared = Connection(**kwargs)
+        shared.client  # build the client now, once, rather than racing to build it
+        _connection["shared"] = shared
+    return _connection["shared"]
 
 
 def transaction(return_consumed_capacity: Optional[str] = None) -> TransactWrite:
@@ -106,7 +114,16 @@ def cancellation_codes(error: TransactWriteError) -> List[Optional[str]]:
 
 
 def was_cancelled(error: PynamoDBException) -> bool:
-    return getattr(error, "cause_response_code", None) == "TransactionCanceledException"
+    """True when DynamoDB refused the transaction because of a condition.
+
+    A transaction that collided with another one touching the same items is
+    not a failed condition: it is reported as ConcurrentChange, which callers
+    retry or return as a 409."""
+    if getattr(error, "cause_response_code", None) != "TransactionCanceledException":
+        return False
+    if "TransactionConflict" in cancellation_codes(error):
+        raise ConcurrentChange() from error
+    return True
 
 
 def unavailable(error: PynamoDBException) -> ServiceUnavailable:
