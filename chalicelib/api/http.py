@@ -98,7 +98,8 @@ def read_json(body: bytes) -> Dict[str, Any]:
         return {}
     try:
         value = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        # RecursionError: absurdly deep nesting is malformed input, not a crash.
         raise MalformedRequest() from error
     if not isinstance(value, dict):
         raise MalformedRequest("The request body must be a JSON object.")

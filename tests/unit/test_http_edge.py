@@ -101,3 +101,9 @@ def test_success_keeps_unicode(client):
     response = post(client, "/echo", json.dumps({"name": "متجر"}))
     assert response.status_code == 201
     assert "متجر".encode() in response.body
+
+
+def test_absurdly_deep_nesting_is_malformed_not_a_crash():
+    from chalicelib.errors import MalformedRequest
+    with pytest.raises(MalformedRequest):
+        http.read_json(b"[" * 200_000)
