@@ -1,5 +1,5 @@
 """The one template describes what the code expects, for AWS and the local run alike."""
-from chalice.app import DynamoDBEventConfig, SQSEventConfig
+from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SQSEventConfig
 
 from chalicelib.dynamo import TableItem
 from infra.local.provision import _snake, load_template
@@ -41,6 +41,9 @@ def test_every_async_consumer_has_somewhere_to_fail_to():
             logical = next(name for name in overrides if _snake(name) == source.name)
             event = next(iter(overrides[logical]["Properties"]["Events"].values()))
             assert event["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
+        if isinstance(source, ScheduledEventConfig):
+            logical = next(name for name in overrides if _snake(name) == source.name)
+            assert overrides[logical]["Properties"]["DeadLetterQueue"]["TargetArn"]
 
 
 def test_the_local_run_got_every_function_variable(aws):
