@@ -6,6 +6,7 @@ from chalicelib.api.accounts import bp as accounts_api
 from chalicelib.api.auth import bp as auth_api
 from chalicelib.api.catalog import bp as catalog_api
 from chalicelib.api.geo import bp as geo_api
+from chalicelib.api.orders import bp as orders_api
 from chalicelib.api.shipping import bp as shipping_api
 from chalicelib.api.system import bp as system_api
 from chalicelib.workers.events import bp as event_workers
@@ -22,5 +23,6 @@ app.register_blueprint(accounts_api)
 app.register_blueprint(catalog_api)
 app.register_blueprint(geo_api)
 app.register_blueprint(shipping_api)
+app.register_blueprint(orders_api)
 app.register_blueprint(event_workers)
 app.register_blueprint(ops_workers)

@@ -54,6 +54,12 @@ class Services:
                           store_memory.MemoryCatalogStore)
 
     @cached_property
+    def order_store(self):
+        from chalicelib.orders import store_dynamo, store_memory
+        return self._pick("order_store", store_dynamo.DynamoOrderStore,
+                          lambda: store_memory.MemoryOrderStore(self.catalog_store))
+
+    @cached_property
     def rates_store(self):
         from chalicelib.shipping import store_dynamo, store_memory
         return self._pick("rates_store", store_dynamo.DynamoRatesStore,
@@ -79,6 +85,12 @@ class Services:
     def shipping(self):
         from chalicelib.shipping.service import ShippingService
         return ShippingService(self.rates_store, self.geography)
+
+    @cached_property
+    def orders(self):
+        from chalicelib.orders.service import OrderService
+        return OrderService(self.order_store, self.accounts, self.catalog, self.shipping,
+                            self.geography, self.clock)
 
     @cached_property
     def health(self):

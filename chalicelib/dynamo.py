@@ -43,16 +43,13 @@ class TableItem(Model):
 def _index(number: int) -> type:
     """A generic GSI `gsi<number>` keyed on `gsi<number>pk` / `gsi<number>sk`."""
     name = f"gsi{number}"
-
-    class Index(GlobalSecondaryIndex):
-        class Meta:
-            index_name = name
-            projection = AllProjection()
-
-    setattr(Index, f"{name}pk", UnicodeAttribute(hash_key=True, attr_name=f"{name}pk"))
-    setattr(Index, f"{name}sk", UnicodeAttribute(range_key=True, attr_name=f"{name}sk"))
-    Index.__name__ = f"Gsi{number}"
-    return Index
+    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
+    # Attributes must be in the class body: PynamoDB collects them at class creation.
+    return type(f"Gsi{number}", (GlobalSecondaryIndex,), {
+        "Meta": meta,
+        f"{name}pk": UnicodeAttribute(hash_key=True, attr_name=f"{name}pk"),
+        f"{name}sk": UnicodeAttribute(range_key=True, attr_name=f"{name}sk"),
+    })
 
 
 # The template declares the same six indexes (one source for both is the

@@ -136,6 +136,24 @@ class MemoryCatalogStore:
             self._variants[variant.id] = replace(current, stock=value, version=current.version + 1)
             self._movements.setdefault(variant.id, []).append(movement)
 
+    def apply_stock_moves(self, moves) -> None:
+        """All or nothing: what the DynamoDB order transaction does to variant items.
+
+        `moves` have variant_id, quantity and take; a take never leaves stock below zero."""
+        with self._lock:
+            short = [m.variant_id for m in moves if m.take and (
+                m.variant_id not in self._variants or self._variants[m.variant_id].stock < m.quantity)]
+            if short:
+                raise InsufficientStock("Not enough stock.", variants=short)
+            gone = [m.variant_id for m in moves if m.variant_id not in self._variants]
+            if gone:
+                raise Conflict("A variant of this order no longer exists.", variants=gone)
+            for move in moves:
+                current = self._variants[move.variant_id]
+                delta = -move.quantity if move.take else move.quantity
+                self._variants[move.variant_id] = replace(
+                    current, stock=current.stock + delta, version=current.version + 1)
+
     def movements(self, variant_id: str, limit: int,
                   before: Optional[str]) -> Tuple[List[StockMovement], Optional[str]]:
         with self._lock:

@@ -1,0 +1,75 @@
+"""What the order use cases need from storage."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple
+
+from chalicelib.orders.model import Order, TimelineEntry
+from chalicelib.orders.names import name_key
+from chalicelib.orders.states import TransitionPlan
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    key: str
+    request_hash: str
+    response: Dict[str, Any]
+    expires_at: datetime
+
+
+class IdempotencyReplay(Exception):
+    """The key was used with the same body: answer what was answered then."""
+
+    def __init__(self, record: IdempotencyRecord) -> None:
+        super().__init__("replay")
+        self.record = record
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    """What a merchant's list asks for; every combination is served without a Scan."""
+    status: Optional[str] = None
+    wilaya: Optional[int] = None
+    phone: Optional[str] = None
+    number: Optional[int] = None
+    name: Optional[str] = None          # normalised prefix of the customer's name
+    created_from: Optional[str] = None  # ISO, inclusive
+    created_to: Optional[str] = None    # ISO, inclusive
+
+    def matches(self, order: Order) -> bool:
+        created = order.created_at.isoformat()
+        return ((self.status is None or order.status == self.status)
+                and (self.wilaya is None or order.shipping.wilaya == self.wilaya)
+                and (self.phone is None or order.customer_phone == self.phone)
+                and (self.number is None or order.number == self.number)
+                and (self.name is None or name_key(order.customer_name).startswith(self.name))
+                and (self.created_from is None or created >= self.created_from)
+                and (self.created_to is None or created <= self.created_to + "~"))
+
+
+class OrderStore(Protocol):
+    def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
+                    request_hash: str, respond: Callable[[Order], Dict[str, Any]],
+                    expires_at: datetime) -> Tuple[Order, Dict[str, Any]]:
+        """Give the draft the store's next number and write order, first timeline
+        entry, number claim and idempotency record in one transaction. Returns the
+        order and the response body recorded for the key. Raises
+        IdempotencyReplay / IdempotencyKeyReused when the key was used already."""
+
+    def idempotency(self, store_id: str, key: str) -> Optional[IdempotencyRecord]: ...
+
+    def order(self, order_id: str) -> Optional[Tuple[Order, List[TimelineEntry]]]: ...
+
+    def order_id_by_number(self, store_id: str, number: int) -> Optional[str]: ...
+
+    def apply_transition(self, plan: TransitionPlan) -> None:
+        """The only writer of an order's status: status, timeline entry and stock
+        moves at once, if the order is still at the plan's status and version."""
+
+    def append_entry(self, order: Order, entry: TimelineEntry) -> None:
+        """A timeline entry that changes no status (a note), at the order's version."""
+
+    def list_orders(self, store_id: str, query: OrderQuery, limit: int,
+                    after: Optional[str]) -> Tuple[List[Order], Optional[str]]:
+        """Newest first; the position to continue from, or None at the end."""

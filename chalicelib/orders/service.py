@@ -1,0 +1,217 @@
+"""Order use cases: checkout, the customer's view, the merchant's lifecycle moves."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from chalicelib.clock import Clock, parse_iso
+from chalicelib.errors import (ConcurrentChange, DomainError, InvalidTransition, NotFound,
+                               ValidationFailed)
+from chalicelib.ids import new_id
+from chalicelib.orders import checkout
+from chalicelib.orders.model import Actor, Order, TimelineEntry
+from chalicelib.orders.names import name_key
+from chalicelib.orders.ports import IdempotencyReplay, OrderQuery, OrderStore
+from chalicelib.orders.serialize import serialize_order
+from chalicelib.orders.states import STATUSES, plan_restock, plan_transition
+from chalicelib.pagination import decode_cursor, encode_cursor, parse_limit
+from chalicelib.phones import normalize_phone
+
+IDEMPOTENCY_TTL = timedelta(hours=24)
+MAX_BULK = 100
+EXPORT_MAX = 20_000
+CUSTOMER_CANCELLABLE = ("pending", "confirmed")
+
+
+class OrderService:
+    def __init__(self, store: OrderStore, accounts: Any, catalog: Any, shipping: Any,
+                 geography: Any, clock: Clock) -> None:
+        self._store, self._accounts, self._catalog = store, accounts, catalog
+        self._shipping, self._geography, self._clock = shipping, geography, clock
+
+    # --- checkout ------------------------------------------------------------------------
+    def place_order(self, slug: str, body: Mapping[str, Any],
+                    idempotency_key: Optional[str]) -> Tuple[Dict[str, Any], bool]:
+        """(response, replayed): the order as the thank-you page needs it."""
+        store_id = self._accounts.store_id_for_slug(slug)
+        if idempotency_key is not None and not 1 <= len(idempotency_key) <= 255:
+            raise ValidationFailed(fields={"Idempotency-Key": "must be 1 to 255 characters"})
+        request = checkout.parse_checkout(body)
+        commune = self._geography.find_commune(request.wilaya, request.commune)
+        if commune is None:
+            raise ValidationFailed(fields={"shipping.commune": "is not a commune of this wilaya"})
+        fee = self._shipping.quote(store_id, request.wilaya, request.delivery_type)
+        if request.stop_desk is not None:
+            # Stop desks become known per wilaya once a courier account is synced;
+            # until then the merchant picks the desk when shipping.
+            raise ValidationFailed(fields={"shipping.stop_desk": "is not a stop desk offered in this wilaya"})
+        lines = checkout.price_lines(request.items, lambda p, v: self._on_sale(store_id, p, v))
+        now = self._clock()
+        draft = Order(id=new_id("or_"), store_id=store_id, number=0, status="pending",
+                      customer_name=request.customer_name, customer_phone=request.customer_phone,
+                      shipping=checkout.shipping_of(request, commune.code, commune.name_fr),
+                      lines=tuple(lines), totals=checkout.totals(lines, fee), created_at=now,
+                      updated_at=now, note=request.note)
+        entry = TimelineEntry(at=now, seq=0, actor=Actor("customer", None, request.customer_name),
+                              event="created", to_status="pending")
+        try:
+            _, response = self._store.place_order(
+                draft, entry, idempotency_key, _request_hash(body),
+                lambda order: serialize_order(order, self._geography), now + IDEMPOTENCY_TTL)
+        except IdempotencyReplay as replay:
+            return replay.record.response, True
+        return response, False
+
+    def _on_sale(self, store_id: str, product_id: str, variant_id: str):
+        try:
+            product = self._catalog.product(store_id, product_id)
+        except NotFound:
+            return None
+        if not product.published:
+            return None
+        if not variant_id:
+            return product, (product.variants[0] if len(product.variants) == 1 else None)
+        return product, product.variant(variant_id)
+
+    # --- reading -----------------------------------------------------------------------------
+    def order(self, store_id: str, order_id: str) -> Tuple[Order, List[TimelineEntry]]:
+        found = self._store.order(order_id) if isinstance(order_id, str) and len(order_id) <= 64 else None
+        if found is None or found[0].store_id != store_id:
+            raise NotFound("No such order.")
+        return found
+
+    def customer_order(self, slug: str, number: str, phone: Optional[str]) -> Tuple[Order, List[TimelineEntry]]:
+        store_id = self._accounts.store_id_for_slug(slug)
+        order_id = self._store.order_id_by_number(store_id, int(number)) if (
+            number.isdigit() and len(number) < 10) else None
+        found = self._store.order(order_id) if order_id else None
+        # A wrong phone looks exactly like an unknown order.
+        if found is None or normalize_phone(phone or "") != found[0].customer_phone:
+            raise NotFound("No such order.")
+        return found
+
+    def list_orders(self, store_id: str, params: Mapping[str, str]) -> Tuple[List[Order], Optional[str]]:
+        limit = parse_limit(params)
+        after = decode_cursor(params, "{")
+        orders, position = self._store.list_orders(store_id, parse_query(params), limit, after)
+        return orders, encode_cursor(position)
+
+    def export_orders(self, store_id: str, params: Mapping[str, str]):
+        """Every order the filters select, page by page (at most EXPORT_MAX)."""
+        query, after, sent = parse_query(params), None, 0
+        while sent < EXPORT_MAX:
+            orders, after = self._store.list_orders(store_id, query, 200, after)
+            yield from orders
+            sent += len(orders)
+            if after is None:
+                return
+
+    # --- moves ---------------------------------------------------------------------------------
+    def change_status(self, store_id: str, order_id: str, body: Mapping[str, Any],
+                      actor: Actor) -> Order:
+        status = body.get("status")
+        if not isinstance(status, str) or status not in STATUSES:
+            raise ValidationFailed(fields={"status": f"must be one of {list(STATUSES)}"})
+        note = _note(body.get("note"), "note")
+        return self.move(store_id, order_id, status, actor, note)
+
+    def move(self, store_id: str, order_id: str, status: str, actor: Actor,
+             note: Optional[str] = None) -> Order:
+        order, _ = self.order(store_id, order_id)
+        restock_on_return = self._accounts.get_store(store_id).restock_on_return
+        self._store.apply_transition(plan_transition(order, status, actor, self._clock(), note,
+                                                     restock_on_return))
+        return self.order(store_id, order_id)[0]
+
+    def customer_cancel(self, slug: str, number: str, body: Mapping[str, Any]) -> Order:
+        order, _ = self.customer_order(slug, number, body.get("phone") if isinstance(
+            body.get("phone"), str) else None)
+        if order.status not in CUSTOMER_CANCELLABLE:
+            raise InvalidTransition("This order can no longer be cancelled online; call the store.",
+                                    allowed=[], current=order.status)
+        actor = Actor("customer", None, order.customer_name)
+        return self.move(order.store_id, order.id, "cancelled", actor,
+                         _note(body.get("reason"), "reason"))
+
+    def restock(self, store_id: str, order_id: str, actor: Actor) -> Order:
+        order, _ = self.order(store_id, order_id)
+        self._store.apply_transition(plan_restock(order, actor, self._clock()))
+        return self.order(store_id, order_id)[0]
+
+    def add_note(self, store_id: str, order_id: str, body: Mapping[str, Any], actor: Actor) -> Order:
+        text = _note(body.get("text"), "text", required=True)
+        for _ in range(5):
+            order, _ = self.order(store_id, order_id)
+            entry = TimelineEntry(at=self._clock(), seq=0, actor=actor, event="note_added",
+                                  note=text, public=False)
+            try:
+                self._store.append_entry(order, entry)
+                return self.order(store_id, order_id)[0]
+            except ConcurrentChange:
+                continue
+        raise ConcurrentChange()
+
+    def bulk_status(self, store_id: str, body: Mapping[str, Any], actor: Actor) -> List[Dict[str, Any]]:
+        ids = body.get("order_ids")
+        if (not isinstance(ids, list) or not ids or len(ids) > MAX_BULK
+                or not all(isinstance(i, str) and i for i in ids)):
+            raise ValidationFailed(fields={"order_ids": f"must be a list of 1 to {MAX_BULK} order ids"})
+        status = body.get("status")
+        if not isinstance(status, str) or status not in STATUSES:
+            raise ValidationFailed(fields={"status": f"must be one of {list(STATUSES)}"})
+        note = _note(body.get("note"), "note")
+        results = []
+        for order_id in dict.fromkeys(ids):
+            try:
+                moved = self.move(store_id, order_id, status, actor, note)
+                results.append({"id": order_id, "ok": True, "status": moved.status})
+            except DomainError as error:   # one failure never blocks the others
+                results.append({"id": order_id, "ok": False,
+                                "error": {"code": error.code, "message": error.message,
+                                          **error.details}})
+        return results
+
+
+def _note(value: Any, field: str, required: bool = False) -> Optional[str]:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > 2000:
+        raise ValidationFailed(fields={field: "must be a non-empty string of at most 2000 characters"})
+    return value.strip()
+
+
+def _request_hash(body: Mapping[str, Any]) -> str:
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _bound(value: Optional[str], field: str, end_of_day: bool) -> Optional[str]:
+    if not value:
+        return None
+    try:
+        moment = parse_iso(value)
+    except ValueError as error:
+        raise ValidationFailed(fields={field: "must be an ISO-8601 date or time"}) from error
+    if end_of_day and len(value.strip()) == 10:
+        moment = moment + timedelta(days=1) - timedelta(microseconds=1)
+    return moment.isoformat()
+
+
+def parse_query(params: Mapping[str, str]) -> OrderQuery:
+    status = params.get("status") or None
+    if status is not None and status not in STATUSES:
+        raise ValidationFailed(fields={"status": f"must be one of {list(STATUSES)}"})
+    wilaya = params.get("wilaya") or None
+    if wilaya is not None and not (wilaya.isdigit() and 1 <= int(wilaya) <= 69):
+        raise ValidationFailed(fields={"wilaya": "must be a wilaya code from 1 to 69"})
+    q = (params.get("q") or "").strip()[:100]
+    phone = normalize_phone(q) if q else None
+    number = int(q) if q.isdigit() and phone is None and len(q) < 10 else None
+    name = name_key(q) if q and phone is None and number is None else None
+    if name is not None and len(name) < 2:
+        raise ValidationFailed(fields={"q": "must be a phone, an order number or at least 2 letters of a name"})
+    return OrderQuery(status=status, wilaya=int(wilaya) if wilaya else None, phone=phone,
+                      number=number, name=name, created_from=_bound(params.get("from"), "from", False),
+                      created_to=_bound(params.get("to"), "to", True))

@@ -1,0 +1,403 @@
+"""OrderStore on DynamoDB: the only writer of an order's status.
+
+  ORDER#<id> / ORDER                      the order, with `version` and its index keys
+  ORDER#<id> / TL#<at>#<seq>#<rand>       timeline entries: one Query returns order + timeline
+  STORE#<store> / NUMBER#<n>              number -> order id (its existence keeps numbers unique)
+  STORE#<store> / ORDERSEQ                the last number given (advanced in the checkout transaction)
+  IDEM#<store>#<key> / IDEM               idempotency record, 24 h TTL
+
+Indexes (newest first, sk = <created_at>#<id>):
+  gsi1 STORE#<s>#O            every order       gsi2 STORE#<s>#S#<status>   by status
+  gsi3 STORE#<s>#W#<wilaya>   by wilaya         gsi4 STORE#<s>#P#<phone>    by phone
+  gsi5 STORE#<s>#N#<2 chars>  by customer name (prefix of the normalised name, filtered)
+"""
+from __future__ import annotations
+
+import json
+import random
+import secrets
+import time
+from datetime import datetime
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from pynamodb.attributes import (BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute,
+                                 UnicodeAttribute, UTCDateTimeAttribute)
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from chalicelib import dynamo
+from chalicelib.catalog.store_dynamo import VariantItem, release_stock_action, take_stock_action
+from chalicelib.dynamo import Gsi1, Gsi2, Gsi3, Gsi4, Gsi5, TableItem
+from chalicelib.errors import (ConcurrentChange, Conflict, IdempotencyKeyReused,
+                               InsufficientStock, InvalidTransition, ServiceUnavailable)
+from chalicelib.orders.model import Actor, Order, OrderLine, Shipping, TimelineEntry, Totals
+from chalicelib.orders.names import name_bucket, name_key
+from chalicelib.orders.ports import IdempotencyRecord, IdempotencyReplay, OrderQuery
+from chalicelib.orders.states import TransitionPlan, allowed
+
+FIRST_NUMBER = 1001
+PLACE_ATTEMPTS = 30
+
+
+class OrderItem(TableItem, discriminator="order"):
+    order_id = UnicodeAttribute()
+    store_id = UnicodeAttribute()
+    number = NumberAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    customer_name = UnicodeAttribute()
+    customer_phone = UnicodeAttribute()
+    search_name = UnicodeAttribute()
+    wilaya = NumberAttribute()
+    shipping = MapAttribute()
+    lines = ListAttribute(of=MapAttribute)
+    items_total = NumberAttribute()
+    delivery_fee = NumberAttribute()
+    note = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    stock_taken = BooleanAttribute(default=False)
+    restock_due = BooleanAttribute(default=False)
+    restocked = BooleanAttribute(default=False)
+    gsi1pk, gsi1sk = UnicodeAttribute(), UnicodeAttribute()
+    gsi2pk, gsi2sk = UnicodeAttribute(), UnicodeAttribute()
+    gsi3pk, gsi3sk = UnicodeAttribute(), UnicodeAttribute()
+    gsi4pk, gsi4sk = UnicodeAttribute(), UnicodeAttribute()
+    gsi5pk, gsi5sk = UnicodeAttribute(), UnicodeAttribute()
+    by_date, by_status, by_wilaya, by_phone, by_name = Gsi1(), Gsi2(), Gsi3(), Gsi4(), Gsi5()
+
+    @staticmethod
+    def key(order_id: str):
+        return f"ORDER#{order_id}", "ORDER"
+
+
+class TimelineItem(TableItem, discriminator="timeline"):
+    order_id = UnicodeAttribute()
+    store_id = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    seq = NumberAttribute(default=0)
+    actor = MapAttribute()
+    event = UnicodeAttribute()
+    from_status = UnicodeAttribute(null=True)
+    to_status = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    public = BooleanAttribute(default=True)
+    data = MapAttribute(default=dict)
+
+
+class NumberItem(TableItem, discriminator="order_number"):
+    order_id = UnicodeAttribute()
+
+    @staticmethod
+    def key(store_id: str, number: int):
+        return f"STORE#{store_id}", f"NUMBER#{number:010d}"
+
+
+class OrderSequenceItem(TableItem, discriminator="order_sequence"):
+    last = NumberAttribute()
+
+    @staticmethod
+    def key(store_id: str):
+        return f"STORE#{store_id}", "ORDERSEQ"
+
+
+class IdempotencyItem(TableItem, discriminator="idempotency"):
+    request_hash = UnicodeAttribute()
+    response = UnicodeAttribute()
+
+    @staticmethod
+    def key(store_id: str, key: str):
+        return f"IDEM#{store_id}#{key}", "IDEM"
+
+
+INDEXES = {"gsi1": OrderItem.by_date, "gsi2": OrderItem.by_status, "gsi3": OrderItem.by_wilaya,
+           "gsi4": OrderItem.by_phone, "gsi5": OrderItem.by_name}
+
+
+# --- mapping -------------------------------------------------------------------------
+def _index_keys(order: Order) -> Dict[str, str]:
+    store, created = f"STORE#{order.store_id}", f"{order.created_at.isoformat()}#{order.id}"
+    return {"gsi1pk": f"{store}#O", "gsi2pk": f"{store}#S#{order.status}",
+            "gsi3pk": f"{store}#W#{order.shipping.wilaya}", "gsi4pk": f"{store}#P#{order.customer_phone}",
+            "gsi5pk": f"{store}#N#{name_bucket(order.customer_name)}",
+            **{f"gsi{n}sk": created for n in range(1, 6)}}
+
+
+def _order_item(order: Order) -> OrderItem:
+    shipping = order.shipping
+    return OrderItem(*OrderItem.key(order.id), order_id=order.id, store_id=order.store_id,
+                     number=order.number, status=order.status, version=order.version,
+                     customer_name=order.customer_name, customer_phone=order.customer_phone,
+                     search_name=name_key(order.customer_name), wilaya=shipping.wilaya,
+                     shipping={"wilaya": shipping.wilaya, "commune_code": shipping.commune_code,
+                               "commune_name": shipping.commune_name, "address": shipping.address,
+                               "delivery_type": shipping.delivery_type,
+                               "stop_desk": shipping.stop_desk},
+                     lines=[{"product_id": l.product_id, "variant_id": l.variant_id, "name": l.name,
+                             "options": dict(l.options), "sku": l.sku, "unit_price": l.unit_price,
+                             "quantity": l.quantity, "track_stock": l.track_stock}
+                            for l in order.lines],
+                     items_total=order.totals.items, delivery_fee=order.totals.delivery,
+                     note=order.note, created_at=order.created_at, updated_at=order.updated_at,
+                     stock_taken=order.stock_taken, restock_due=order.restock_due,
+                     restocked=order.restocked, **_index_keys(order))
+
+
+def _plain(value: Any) -> Any:
+    return value.as_dict() if isinstance(value, MapAttribute) else value
+
+
+def _order(item: OrderItem) -> Order:
+    shipping = _plain(item.shipping)
+    lines = [_plain(line) for line in item.lines]
+    return Order(
+        id=item.order_id, store_id=item.store_id, number=int(item.number), status=item.status,
+        customer_name=item.customer_name, customer_phone=item.customer_phone,
+        shipping=Shipping(wilaya=int(shipping["wilaya"]), commune_code=shipping["commune_code"],
+                          commune_name=shipping["commune_name"], address=shipping["address"],
+                          delivery_type=shipping["delivery_type"], stop_desk=shipping.get("stop_desk")),
+        lines=tuple(OrderLine(product_id=l["product_id"], variant_id=l["variant_id"], name=l["name"],
+                              options={str(k): str(v) for k, v in (l.get("options") or {}).items()},
+                              sku=l.get("sku"), unit_price=int(l["unit_price"]),
+                              quantity=int(l["quantity"]), track_stock=bool(l.get("track_stock", True)))
+                    for l in lines),
+        totals=Totals(items=int(item.items_total), delivery=int(item.delivery_fee)),
+        created_at=item.created_at, updated_at=item.updated_at, note=item.note,
+        version=int(item.version), stock_taken=bool(item.stock_taken),
+        restock_due=bool(item.restock_due), restocked=bool(item.restocked))
+
+
+def _timeline_item(order_id: str, store_id: str, entry: TimelineEntry) -> TimelineItem:
+    sk = f"TL#{entry.at.isoformat()}#{entry.seq:04d}#{secrets.token_hex(3)}"
+    return TimelineItem(f"ORDER#{order_id}", sk, order_id=order_id, store_id=store_id, at=entry.at,
+                        seq=entry.seq, actor=entry.actor.as_dict(), event=entry.event,
+                        from_status=entry.from_status, to_status=entry.to_status, note=entry.note,
+                        public=entry.public, data=dict(entry.data))
+
+
+def _entry(item: TimelineItem) -> TimelineEntry:
+    actor = _plain(item.actor)
+    return TimelineEntry(at=item.at, seq=int(item.seq),
+                         actor=Actor(actor.get("type"), actor.get("id"), actor.get("name")),
+                         event=item.event, from_status=item.from_status, to_status=item.to_status,
+                         note=item.note, public=bool(item.public), data=_plain(item.data) or {})
+
+
+def _reasons(error: TransactWriteError) -> List[Optional[str]]:
+    return dynamo.cancellation_codes(error)
+
+
+class DynamoOrderStore:
+    # --- checkout ----------------------------------------------------------------------
+    def idempotency(self, store_id: str, key: str) -> Optional[IdempotencyRecord]:
+        try:
+            item = IdempotencyItem.get(*IdempotencyItem.key(store_id, key), consistent_read=True)
+        except DoesNotExist:
+            return None
+        return IdempotencyRecord(key, item.request_hash, json.loads(item.response), item.ttl)
+
+    def _replay_or_refuse(self, store_id: str, key: str, request_hash: str) -> None:
+        record = self.idempotency(store_id, key)
+        if record is None:
+            return
+        if record.request_hash != request_hash:
+            raise IdempotencyKeyReused()
+        raise IdempotencyReplay(record)
+
+    def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
+                    request_hash: str, respond: Callable[[Order], Dict[str, Any]],
+                    expires_at: datetime) -> Tuple[Order, Dict[str, Any]]:
+        if idempotency_key:
+            self._replay_or_refuse(draft.store_id, idempotency_key, request_hash)
+        for attempt in range(PLACE_ATTEMPTS):
+            try:
+                sequence = OrderSequenceItem.get(*OrderSequenceItem.key(draft.store_id),
+                                                 consistent_read=True)
+                last = int(sequence.last)
+            except DoesNotExist:
+                sequence, last = None, FIRST_NUMBER - 1
+            order = draft.changed(number=last + 1)
+            response = respond(order)
+            try:
+                self._write_new_order(order, entry, sequence, last, idempotency_key,
+                                      request_hash, response, expires_at)
+                return order, response
+            except ConcurrentChange:
+                pass    # another checkout took this number first: read the counter again
+            except TransactWriteError as error:
+                labels = self._place_labels(sequence, idempotency_key)
+                failed = {label for label, code in zip(labels, _reasons(error))
+                          if code == "ConditionalCheckFailed"}
+                if "idempotency" in failed:
+                    self._replay_or_refuse(draft.store_id, idempotency_key, request_hash)
+                if not failed & {"sequence", "number"}:
+                    raise ServiceUnavailable() from error
+            time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+        raise ConcurrentChange("Too many orders at once; try again.")
+
+    @staticmethod
+    def _place_labels(sequence: Optional[OrderSequenceItem], key: Optional[str]) -> List[str]:
+        # PynamoDB sends puts before updates: this is the order reasons come back in.
+        puts = (["sequence"] if sequence is None else []) + ["number", "order", "timeline"]
+        puts += ["idempotency"] if key else []
+        return puts + (["sequence"] if sequence is not None else [])
+
+    def _write_new_order(self, order: Order, entry: TimelineEntry,
+                         sequence: Optional[OrderSequenceItem], last: int, key: Optional[str],
+                         request_hash: str, response: Dict[str, Any], expires_at: datetime) -> None:
+        try:
+            with dynamo.transaction() as tx:
+                if sequence is None:
+                    # The store's first order: nobody else created the counter meanwhile.
+                    tx.save(OrderSequenceItem(*OrderSequenceItem.key(order.store_id), last=order.number),
+                            condition=OrderSequenceItem.pk.does_not_exist())
+                else:
+                    # Numbers have no gaps: the counter moves only from the value we read.
+                    tx.update(sequence, actions=[OrderSequenceItem.last.set(order.number)],
+                              condition=OrderSequenceItem.last == last)
+                # No two orders share a number.
+                tx.save(NumberItem(*NumberItem.key(order.store_id, order.number), order_id=order.id),
+                        condition=NumberItem.pk.does_not_exist())
+                tx.save(_order_item(order), condition=OrderItem.pk.does_not_exist())
+                tx.save(_timeline_item(order.id, order.store_id, entry))
+                if key:
+                    # One order per key; the record expires after a day.
+                    tx.save(IdempotencyItem(*IdempotencyItem.key(order.store_id, key),
+                                            request_hash=request_hash,
+                                            response=json.dumps(response, ensure_ascii=False),
+                                            ttl=expires_at),
+                            condition=IdempotencyItem.pk.does_not_exist())
+        except TransactWriteError as error:
+            if not dynamo.was_cancelled(error):
+                raise dynamo.unavailable(error) from error
+            raise
+
+    # --- reads ---------------------------------------------------------------------------
+    def order(self, order_id: str) -> Optional[Tuple[Order, List[TimelineEntry]]]:
+        rows = list(TableItem.query(f"ORDER#{order_id}", consistent_read=True))
+        head = next((r for r in rows if isinstance(r, OrderItem)), None)
+        if head is None:
+            return None
+        entries = [_entry(r) for r in rows if isinstance(r, TimelineItem)]
+        return _order(head), entries
+
+    def order_id_by_number(self, store_id: str, number: int) -> Optional[str]:
+        try:
+            return NumberItem.get(*NumberItem.key(store_id, number)).order_id
+        except DoesNotExist:
+            return None
+
+    # --- status changes ---------------------------------------------------------------------
+    def apply_transition(self, plan: TransitionPlan) -> None:
+        order_key = OrderItem.key(plan.order_id)
+        store = f"STORE#{plan.store_id}"
+        try:
+            with dynamo.transaction() as tx:
+                tx.save(_timeline_item(plan.order_id, plan.store_id, plan.entry),
+                        condition=TimelineItem.pk.does_not_exist())
+                # Only from the status and version the plan was made from: the
+                # loser of two concurrent moves fails here.
+                tx.update(OrderItem(*order_key), actions=[
+                    OrderItem.status.set(plan.new_status), OrderItem.version.add(1),
+                    OrderItem.updated_at.set(plan.entry.at),
+                    OrderItem.gsi2pk.set(f"{store}#S#{plan.new_status}"),
+                    OrderItem.stock_taken.set(plan.stock_taken),
+                    OrderItem.restock_due.set(plan.restock_due),
+                    OrderItem.restocked.set(plan.restocked)],
+                    condition=(OrderItem.status == plan.expected_status)
+                    & (OrderItem.version == plan.expected_version))
+                for move in plan.stock_moves:
+                    actions, condition = (take_stock_action(move.quantity) if move.take
+                                          else release_stock_action(move.quantity))
+                    tx.update(VariantItem(*VariantItem.key(plan.store_id, move.product_id,
+                                                           move.variant_id)),
+                              actions=actions, condition=condition)
+        except TransactWriteError as error:
+            if not dynamo.was_cancelled(error):
+                raise dynamo.unavailable(error) from error
+            self._explain_refusal(plan, _reasons(error)[1:])
+
+    def _explain_refusal(self, plan: TransitionPlan, reasons: List[Optional[str]]) -> None:
+        order_failed, variant_reasons = reasons[0] == "ConditionalCheckFailed", reasons[1:]
+        if order_failed:
+            found = self.order(plan.order_id)
+            status = found[0].status if found else plan.expected_status
+            if status != plan.expected_status:
+                raise InvalidTransition(f"The order is {status} now.", allowed=list(allowed(status)),
+                                        current=status)
+            raise ConcurrentChange()
+        short = [move.variant_id for move, code in zip(plan.stock_moves, variant_reasons)
+                 if code == "ConditionalCheckFailed"]
+        if any(move.take for move in plan.stock_moves):
+            raise InsufficientStock("Not enough stock to confirm this order.", variants=short)
+        raise Conflict("A variant of this order no longer exists.", variants=short)
+
+    def append_entry(self, order: Order, entry: TimelineEntry) -> None:
+        try:
+            with dynamo.transaction() as tx:
+                tx.save(_timeline_item(order.id, order.store_id, entry))
+                # The entry belongs to the order as it was read.
+                tx.update(OrderItem(*OrderItem.key(order.id)),
+                          actions=[OrderItem.version.add(1), OrderItem.updated_at.set(entry.at)],
+                          condition=OrderItem.version == order.version)
+        except TransactWriteError as error:
+            if not dynamo.was_cancelled(error):
+                raise dynamo.unavailable(error) from error
+            raise ConcurrentChange() from error
+
+    # --- lists ------------------------------------------------------------------------------
+    def list_orders(self, store_id: str, query: OrderQuery, limit: int,
+                    after: Optional[str]) -> Tuple[List[Order], Optional[str]]:
+        if query.number is not None:
+            return self._by_number(store_id, query), None
+        index_name, hash_key, filters = self._plan_query(store_id, query)
+        index = INDEXES[index_name]
+        range_condition = None
+        sk = getattr(OrderItem, f"{index_name}sk")
+        if query.created_from or query.created_to:
+            range_condition = sk.between(query.created_from or "0", (query.created_to or "9") + "~")
+        start = json.loads(after) if after else None
+        results = index.query(hash_key, range_condition, filter_condition=filters,
+                              scan_index_forward=False, last_evaluated_key=start,
+                              page_size=limit + 1)
+        items: List[OrderItem] = []
+        for item in results:
+            items.append(item)
+            if len(items) > limit:
+                break
+        page = [_order(item) for item in items[:limit]]
+        if len(items) <= limit:
+            return page, None
+        last_item = items[limit - 1]
+        cursor = {"pk": last_item.pk, "sk": last_item.sk, f"{index_name}pk": getattr(last_item, f"{index_name}pk"),
+                  f"{index_name}sk": getattr(last_item, f"{index_name}sk")}
+        return page, json.dumps({k: {"S": v} for k, v in cursor.items()})
+
+    @staticmethod
+    def _plan_query(store_id: str, query: OrderQuery):
+        """The narrowest index for the filters; the rest become filter expressions."""
+        store = f"STORE#{store_id}"
+        filters = []
+        if query.phone:
+            index, key = "gsi4", f"{store}#P#{query.phone}"
+        elif query.name:
+            index, key = "gsi5", f"{store}#N#{query.name[:2]}"
+            filters.append(OrderItem.search_name.startswith(query.name))
+        elif query.status:
+            index, key = "gsi2", f"{store}#S#{query.status}"
+        elif query.wilaya:
+            index, key = "gsi3", f"{store}#W#{query.wilaya}"
+        else:
+            index, key = "gsi1", f"{store}#O"
+        if query.status and index != "gsi2":
+            filters.append(OrderItem.status == query.status)
+        if query.wilaya and index != "gsi3":
+            filters.append(OrderItem.wilaya == query.wilaya)
+        condition = None
+        for clause in filters:
+            condition = clause if condition is None else condition & clause
+        return index, key, condition
+
+    def _by_number(self, store_id: str, query: OrderQuery) -> List[Order]:
+        order_id = self.order_id_by_number(store_id, query.number)
+        found = self.order(order_id) if order_id else None
+        return [found[0]] if found and query.matches(found[0]) else []

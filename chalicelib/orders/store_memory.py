@@ -1,0 +1,106 @@
+"""In-memory OrderStore: the fake, checked against DynamoDB by
+tests/contracts/test_order_store.py. Stock moves go to the memory catalog."""
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from chalicelib.errors import ConcurrentChange, IdempotencyKeyReused, InvalidTransition
+from chalicelib.orders.model import Order, TimelineEntry
+from chalicelib.orders.ports import IdempotencyRecord, IdempotencyReplay, OrderQuery
+from chalicelib.orders.states import TransitionPlan, allowed
+
+FIRST_NUMBER = 1001
+
+
+def position(order: Order) -> str:
+    return f"{order.created_at.isoformat()}#{order.id}"
+
+
+class MemoryOrderStore:
+    def __init__(self, catalog_store: Any) -> None:
+        self._catalog = catalog_store
+        self._lock = threading.RLock()
+        self._orders: Dict[str, Order] = {}
+        self._timelines: Dict[str, List[TimelineEntry]] = {}
+        self._numbers: Dict[Tuple[str, int], str] = {}
+        self._last_number: Dict[str, int] = {}
+        self._idempotency: Dict[Tuple[str, str], IdempotencyRecord] = {}
+
+    def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
+                    request_hash: str, respond: Callable[[Order], Dict[str, Any]],
+                    expires_at: datetime) -> Tuple[Order, Dict[str, Any]]:
+        with self._lock:
+            if idempotency_key:
+                existing = self._idempotency.get((draft.store_id, idempotency_key))
+                if existing is not None:
+                    if existing.request_hash != request_hash:
+                        raise IdempotencyKeyReused()
+                    raise IdempotencyReplay(existing)
+            number = self._last_number.get(draft.store_id, FIRST_NUMBER - 1) + 1
+            order = replace(draft, number=number)
+            response = respond(order)
+            self._last_number[draft.store_id] = number
+            self._numbers[(draft.store_id, number)] = order.id
+            self._orders[order.id] = order
+            self._timelines[order.id] = [entry]
+            if idempotency_key:
+                self._idempotency[(draft.store_id, idempotency_key)] = IdempotencyRecord(
+                    idempotency_key, request_hash, response, expires_at)
+            return order, response
+
+    def idempotency(self, store_id: str, key: str) -> Optional[IdempotencyRecord]:
+        return self._idempotency.get((store_id, key))
+
+    def order(self, order_id: str) -> Optional[Tuple[Order, List[TimelineEntry]]]:
+        with self._lock:
+            order = self._orders.get(order_id)
+            if order is None:
+                return None
+            return order, sorted(self._timelines[order_id], key=lambda e: (e.at, e.seq))
+
+    def order_id_by_number(self, store_id: str, number: int) -> Optional[str]:
+        return self._numbers.get((store_id, number))
+
+    def _check_current(self, order_id: str, status: str, version: int) -> Order:
+        current = self._orders.get(order_id)
+        if current is None or current.status != status:
+            status_now = current.status if current else status
+            raise InvalidTransition(f"The order is {status_now} now.", allowed=list(allowed(status_now)),
+                                    current=status_now)
+        if current.version != version:
+            raise ConcurrentChange()
+        return current
+
+    def apply_transition(self, plan: TransitionPlan) -> None:
+        with self._lock:
+            current = self._check_current(plan.order_id, plan.expected_status, plan.expected_version)
+            self._catalog.apply_stock_moves(plan.stock_moves)
+            self._orders[plan.order_id] = replace(
+                current, status=plan.new_status, version=current.version + 1,
+                updated_at=plan.entry.at, stock_taken=plan.stock_taken,
+                restock_due=plan.restock_due, restocked=plan.restocked)
+            self._timelines[plan.order_id].append(plan.entry)
+
+    def append_entry(self, order: Order, entry: TimelineEntry) -> None:
+        with self._lock:
+            current = self._orders.get(order.id)
+            if current is None or current.version != order.version:
+                raise ConcurrentChange()
+            self._orders[order.id] = replace(current, version=current.version + 1,
+                                             updated_at=entry.at)
+            self._timelines[order.id].append(entry)
+
+    def list_orders(self, store_id: str, query: OrderQuery, limit: int,
+                    after: Optional[str]) -> Tuple[List[Order], Optional[str]]:
+        with self._lock:
+            candidates = [o for o in self._orders.values()
+                          if o.store_id == store_id and query.matches(o)]
+        candidates.sort(key=position, reverse=True)
+        if after is not None:
+            candidates = [o for o in candidates if position(o) < after]
+        page = candidates[:limit]
+        more = len(candidates) > limit
+        return page, (position(page[-1]) if more and page else None)
