@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from typing import Mapping, Optional
 
 from chalicelib.errors import ValidationFailed
@@ -38,3 +39,23 @@ def decode_cursor(query: Mapping[str, str], prefix: str) -> Optional[str]:
     if not position.startswith(prefix) or len(position) > 300:
         raise ValidationFailed(fields={"cursor": "is not a cursor this list returned"})
     return position
+
+
+def encode_key_cursor(key: Optional[dict]) -> Optional[str]:
+    """A cursor for a position made of several string parts (e.g. an index's keys)."""
+    return None if key is None else encode_cursor(json.dumps(key, sort_keys=True))
+
+
+def decode_key_cursor(query: Mapping[str, str]) -> Optional[dict]:
+    position = decode_cursor(query, "{")
+    if position is None:
+        return None
+    try:
+        key = json.loads(position)
+    except ValueError:
+        key = None
+    if (not isinstance(key, dict) or not key or len(key) > 4
+            or not all(isinstance(k, str) and isinstance(v, str) and len(v) < 200
+                       for k, v in key.items())):
+        raise ValidationFailed(fields={"cursor": "is not a cursor this list returned"})
+    return key

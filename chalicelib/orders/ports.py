@@ -71,5 +71,6 @@ class OrderStore(Protocol):
         """A timeline entry that changes no status (a note), at the order's version."""
 
     def list_orders(self, store_id: str, query: OrderQuery, limit: int,
-                    after: Optional[str]) -> Tuple[List[Order], Optional[str]]:
-        """Newest first; the position to continue from, or None at the end."""
+                    after: Optional[Dict[str, str]]) -> Tuple[List[Order], Optional[Dict[str, str]]]:
+        """Newest first; the position to continue from (string parts), or None at the end.
+        A position the adapter did not make is ValidationFailed on "cursor"."""

@@ -16,7 +16,7 @@ from chalicelib.orders.names import name_key
 from chalicelib.orders.ports import IdempotencyReplay, OrderQuery, OrderStore
 from chalicelib.orders.serialize import serialize_order
 from chalicelib.orders.states import STATUSES, plan_restock, plan_transition
-from chalicelib.pagination import decode_cursor, encode_cursor, parse_limit
+from chalicelib.pagination import decode_key_cursor, encode_key_cursor, parse_limit
 from chalicelib.phones import normalize_phone
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
@@ -94,9 +94,9 @@ class OrderService:
 
     def list_orders(self, store_id: str, params: Mapping[str, str]) -> Tuple[List[Order], Optional[str]]:
         limit = parse_limit(params)
-        after = decode_cursor(params, "{")
+        after = decode_key_cursor(params)
         orders, position = self._store.list_orders(store_id, parse_query(params), limit, after)
-        return orders, encode_cursor(position)
+        return orders, encode_key_cursor(position)
 
     def export_orders(self, store_id: str, params: Mapping[str, str]):
         """Every order the filters select, page by page (at most EXPORT_MAX)."""

@@ -28,7 +28,8 @@ from chalicelib import dynamo
 from chalicelib.catalog.store_dynamo import VariantItem, release_stock_action, take_stock_action
 from chalicelib.dynamo import Gsi1, Gsi2, Gsi3, Gsi4, Gsi5, TableItem
 from chalicelib.errors import (ConcurrentChange, Conflict, IdempotencyKeyReused,
-                               InsufficientStock, InvalidTransition, ServiceUnavailable)
+                               InsufficientStock, InvalidTransition, ServiceUnavailable,
+                               ValidationFailed)
 from chalicelib.orders.model import Actor, Order, OrderLine, Shipping, TimelineEntry, Totals
 from chalicelib.orders.names import name_bucket, name_key
 from chalicelib.orders.ports import IdempotencyRecord, IdempotencyReplay, OrderQuery
@@ -346,7 +347,7 @@ class DynamoOrderStore:
 
     # --- lists ------------------------------------------------------------------------------
     def list_orders(self, store_id: str, query: OrderQuery, limit: int,
-                    after: Optional[str]) -> Tuple[List[Order], Optional[str]]:
+                    after: Optional[Dict[str, str]]) -> Tuple[List[Order], Optional[Dict[str, str]]]:
         if query.number is not None:
             return self._by_number(store_id, query), None
         index_name, hash_key, filters = self._plan_query(store_id, query)
@@ -355,7 +356,7 @@ class DynamoOrderStore:
         sk = getattr(OrderItem, f"{index_name}sk")
         if query.created_from or query.created_to:
             range_condition = sk.between(query.created_from or "0", (query.created_to or "9") + "~")
-        start = json.loads(after) if after else None
+        start = self._start_key(index_name, store_id, after)
         results = index.query(hash_key, range_condition, filter_condition=filters,
                               scan_index_forward=False, last_evaluated_key=start,
                               page_size=limit + 1)
@@ -370,7 +371,17 @@ class DynamoOrderStore:
         last_item = items[limit - 1]
         cursor = {"pk": last_item.pk, "sk": last_item.sk, f"{index_name}pk": getattr(last_item, f"{index_name}pk"),
                   f"{index_name}sk": getattr(last_item, f"{index_name}sk")}
-        return page, json.dumps({k: {"S": v} for k, v in cursor.items()})
+        return page, cursor
+
+    @staticmethod
+    def _start_key(index_name: str, store_id: str, after: Optional[Dict[str, str]]):
+        """The cursor as an ExclusiveStartKey, if it is one of this index in this store."""
+        if after is None:
+            return None
+        expected = {"pk", "sk", f"{index_name}pk", f"{index_name}sk"}
+        if set(after) != expected or not after[f"{index_name}pk"].startswith(f"STORE#{store_id}#"):
+            raise ValidationFailed(fields={"cursor": "is not a cursor this list returned"})
+        return {name: {"S": value} for name, value in after.items()}
 
     @staticmethod
     def _plan_query(store_id: str, query: OrderQuery):

@@ -7,7 +7,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from chalicelib.errors import ConcurrentChange, IdempotencyKeyReused, InvalidTransition
+from chalicelib.errors import (ConcurrentChange, IdempotencyKeyReused, InvalidTransition,
+                               ValidationFailed)
 from chalicelib.orders.model import Order, TimelineEntry
 from chalicelib.orders.ports import IdempotencyRecord, IdempotencyReplay, OrderQuery
 from chalicelib.orders.states import TransitionPlan, allowed
@@ -94,13 +95,15 @@ class MemoryOrderStore:
             self._timelines[order.id].append(entry)
 
     def list_orders(self, store_id: str, query: OrderQuery, limit: int,
-                    after: Optional[str]) -> Tuple[List[Order], Optional[str]]:
+                    after: Optional[Dict[str, str]]) -> Tuple[List[Order], Optional[Dict[str, str]]]:
         with self._lock:
             candidates = [o for o in self._orders.values()
                           if o.store_id == store_id and query.matches(o)]
         candidates.sort(key=position, reverse=True)
         if after is not None:
-            candidates = [o for o in candidates if position(o) < after]
+            if "position" not in after:
+                raise ValidationFailed(fields={"cursor": "is not a cursor this list returned"})
+            candidates = [o for o in candidates if position(o) < after["position"]]
         page = candidates[:limit]
         more = len(candidates) > limit
-        return page, (position(page[-1]) if more and page else None)
+        return page, ({"position": position(page[-1])} if more and page else None)

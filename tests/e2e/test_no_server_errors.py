@@ -19,7 +19,8 @@ JSON = st.recursive(
     max_leaves=20)
 
 # Bodies shaped like the real ones, with wrong values, reach deeper than noise.
-FIELDS = ["name", "price", "variants", "stock", "sku", "options", "published", "adjust", "set",
+FIELDS = ["customer", "shipping", "items", "quantity", "product_id", "variant_id", "status",
+          "order_ids", "text", "note", "name", "price", "variants", "stock", "sku", "options", "published", "adjust", "set",
           "reason", "rates", "wilaya", "home", "stop_desk", "enabled", "email", "password",
           "store", "slug", "phone", "languages", "notifications", "logo_url", "restock_on_return"]
 SHAPED = st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=6)
@@ -32,7 +33,11 @@ def owner(api):
     product = api.post("/v1/products", headers=merchant.headers,
                        json={"name": "Fuzz", "price": 100, "stock": 1}).json()
     key = api.post("/v1/api-keys", headers=merchant.headers, json={}).json()
-    return merchant, product, key
+    order = api.post(f"/v1/stores/{merchant.store['slug']}/orders", json={
+        "customer": {"name": "Fuzz", "phone": "0555123456"},
+        "shipping": {"wilaya": 16, "commune": "1605", "address": "x", "delivery_type": "home"},
+        "items": [{"product_id": product["id"], "quantity": 1}]}).json()
+    return merchant, product, dict(key, order=order)
 
 
 def routes(product, key):
@@ -41,17 +46,21 @@ def routes(product, key):
             ("POST", "/v1/api-keys"), ("POST", "/v1/products"),
             ("PATCH", f"/v1/products/{product['id']}"),
             ("POST", f"/v1/products/{product['id']}/variants"), ("PATCH", variant),
-            ("POST", variant + "/stock"), ("PUT", "/v1/shipping/rates")]
+            ("POST", variant + "/stock"), ("PUT", "/v1/shipping/rates"),
+            ("POST", "/v1/stores/{slug}/orders"), ("POST", f"/v1/orders/{key['order']['id']}/status"),
+            ("POST", f"/v1/orders/{key['order']['id']}/notes"), ("POST", "/v1/orders/bulk/status"),
+            ("POST", f"/v1/stores/{{slug}}/orders/{key['order']['number']}/cancel")]
 
 
-ROUTE_INDEX = st.integers(min_value=0, max_value=9)
+ROUTE_INDEX = st.integers(min_value=0, max_value=14)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(index=ROUTE_INDEX, body=BODIES)
 def test_no_body_makes_a_500(api, owner, index, body):
     merchant, product, key = owner
     method, path = routes(product, key)[index]
+    path = path.replace("{slug}", merchant.store["slug"])
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
     response = api.request(method, path, data=data, headers=dict(
         merchant.headers, **{"Content-Type": "application/json"}))
@@ -69,6 +78,8 @@ def test_no_path_or_query_makes_a_500(api, owner, segment, query):
     piece = quote(segment, safe="")
     for path in (f"/v1/products/{piece}", f"/v1/stores/{piece}/products",
                  f"/v1/wilayas/{piece}/communes", f"/v1/products?limit={quote(query)}",
-                 f"/v1/products?cursor={quote(query)}"):
+                 f"/v1/products?cursor={quote(query)}", f"/v1/orders?q={quote(query)}",
+                 f"/v1/orders?cursor={quote(query)}", f"/v1/orders?from={quote(query)}",
+                 f"/v1/orders/{piece}", f"/v1/stores/{piece}/orders/{piece}?phone={quote(query)}"):
         response = api.get(path, headers=merchant.headers)
         assert response.status_code < 500, (path, response.text)

@@ -1,0 +1,108 @@
+"""The in-memory OrderStore behaves like the DynamoDB one (driven through OrderService)."""
+import uuid
+
+import pytest
+
+from chalicelib import bootstrap
+from chalicelib.errors import (ConcurrentChange, IdempotencyKeyReused, InsufficientStock,
+                               InvalidTransition, NotFound)
+from chalicelib.orders.model import Actor
+
+ACTOR = Actor("merchant", "ac_1", "Amina")
+
+
+class OrderStoreContract:
+    @pytest.fixture
+    def services(self):
+        raise NotImplementedError
+
+    @pytest.fixture
+    def shop(self, services):
+        slug = f"c-{uuid.uuid4().hex[:10]}"
+        store_id = services.accounts.signup({"email": f"{slug}@example.dz", "password": "sel-et-poivre-2026",
+                                             "store": {"name": "C", "slug": slug}})["store"]["id"]
+        product = services.catalog.create_product(store_id, {"name": "Robe", "price": 1000, "stock": 3})
+        return services, slug, store_id, product
+
+    def place(self, shop, quantity=1, key=None, name="Amina Benali", phone="0555123456"):
+        services, slug, _, product = shop
+        body = {"customer": {"name": name, "phone": phone},
+                "shipping": {"wilaya": 16, "commune": "1605", "address": "x", "delivery_type": "home"},
+                "items": [{"product_id": product.id, "quantity": quantity}]}
+        return services.orders.place_order(slug, body, key)
+
+    def test_numbers_start_at_1001_and_follow(self, shop):
+        assert [self.place(shop)[0]["number"] for _ in range(3)] == [1001, 1002, 1003]
+
+    def test_idempotency(self, shop):
+        key = uuid.uuid4().hex
+        first, replayed = self.place(shop, key=key)
+        again, replayed_again = self.place(shop, key=key)
+        assert (replayed, replayed_again) == (False, True) and again == first
+        with pytest.raises(IdempotencyKeyReused):
+            self.place(shop, quantity=2, key=key)
+
+    def test_read_back_with_timeline(self, shop):
+        services, _, store_id, _ = shop
+        order_id = self.place(shop)[0]["id"]
+        order, timeline = services.orders.order(store_id, order_id)
+        assert order.customer_phone == "+213555123456" and order.totals.total == 1400
+        assert [e.event for e in timeline] == ["created"]
+        with pytest.raises(NotFound):
+            services.orders.order("st_other", order_id)
+
+    def test_transition_is_guarded_and_moves_stock(self, shop):
+        services, _, store_id, product = shop
+        order_id = self.place(shop, quantity=2)[0]["id"]
+        services.orders.move(store_id, order_id, "confirmed", ACTOR)
+        assert services.catalog.product(store_id, product.id).variants[0].stock == 1
+        with pytest.raises(InvalidTransition):
+            services.orders.move(store_id, order_id, "confirmed", ACTOR)
+        second = self.place(shop, quantity=2)[0]["id"]
+        with pytest.raises(InsufficientStock):
+            services.orders.move(store_id, second, "confirmed", ACTOR)
+        assert services.orders.order(store_id, second)[0].status == "pending"
+        services.orders.move(store_id, order_id, "cancelled", ACTOR)
+        assert services.catalog.product(store_id, product.id).variants[0].stock == 3
+
+    def test_stale_plan_is_refused(self, shop):
+        services, _, store_id, _ = shop
+        order_id = self.place(shop)[0]["id"]
+        from chalicelib.orders.states import plan_transition
+        stale, _ = services.orders.order(store_id, order_id)
+        services.orders.add_note(store_id, order_id, {"text": "rappeler"}, ACTOR)
+        with pytest.raises(ConcurrentChange):
+            services.order_store.apply_transition(
+                plan_transition(stale, "cancelled", ACTOR, stale.created_at))
+
+    def test_lists_by_every_filter(self, shop):
+        services, _, store_id, _ = shop
+        first = self.place(shop)[0]
+        second = self.place(shop, name="Karim Haddad", phone="0661234567")[0]
+        services.orders.move(store_id, second["id"], "confirmed", ACTOR)
+        ids = lambda **params: [o.id for o in services.orders.list_orders(store_id, params)[0]]
+        assert ids() == [second["id"], first["id"]]
+        assert ids(status="confirmed") == [second["id"]]
+        assert ids(status="pending", wilaya="16") == [first["id"]]
+        assert ids(q="+213 661 23 45 67") == [second["id"]]
+        assert ids(q="KARIM") == [second["id"]]
+        assert ids(q=str(first["number"])) == [first["id"]]
+        assert ids(q=str(first["number"]), status="confirmed") == []
+        assert ids(**{"from": "2000-01-01", "to": "2000-12-31"}) == []
+        page, cursor = services.orders.list_orders(store_id, {"limit": "1"})
+        rest, end = services.orders.list_orders(store_id, {"limit": "1", "cursor": cursor})
+        assert [o.id for o in page + rest] == [second["id"], first["id"]] and end is None
+
+
+class TestMemoryOrderStore(OrderStoreContract):
+    @pytest.fixture
+    def services(self):
+        from chalicelib.config import Settings
+        return bootstrap.build(Settings(scrypt_n=1024), store_kind="memory")
+
+
+@pytest.mark.aws
+class TestDynamoOrderStore(OrderStoreContract):
+    @pytest.fixture
+    def services(self, dynamo_services):
+        return dynamo_services
