@@ -1,0 +1,87 @@
+"""Orders under real concurrency on DynamoDB Local."""
+import threading
+import uuid
+
+import pytest
+
+from chalicelib.errors import DomainError
+from chalicelib.orders.model import Actor
+
+ACTOR = Actor("merchant", "ac_1", "Amina")
+
+
+def race(count, target):
+    barrier = threading.Barrier(count)
+    results, lock = [], threading.Lock()
+
+    def run(n):
+        barrier.wait()
+        try:
+            outcome = target(n)
+        except DomainError as error:
+            outcome = error.code
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.fixture
+def shop(dynamo_services):
+    slug = f"race-{uuid.uuid4().hex[:10]}"
+    store_id = dynamo_services.accounts.signup({
+        "email": f"{slug}@example.dz", "password": "sel-et-poivre-2026",
+        "store": {"name": "Race", "slug": slug}})["store"]["id"]
+    product = dynamo_services.catalog.create_product(store_id, {"name": "Rare", "price": 900, "stock": 10})
+    return dynamo_services, slug, store_id, product
+
+
+def body(product, quantity=1):
+    return {"customer": {"name": "Client", "phone": "0555123456"},
+            "shipping": {"wilaya": 16, "commune": "1605", "address": "x", "delivery_type": "home"},
+            "items": [{"product_id": product.id, "quantity": quantity}]}
+
+
+def test_fifty_confirms_compete_for_ten_units(shop):
+    services, slug, store_id, product = shop
+    order_ids = [services.orders.place_order(slug, body(product), None)[0]["id"] for _ in range(50)]
+    results = race(50, lambda n: services.orders.move(store_id, order_ids[n], "confirmed", ACTOR).status)
+    assert results.count("confirmed") == 10
+    assert set(results) - {"confirmed"} <= {"insufficient_stock", "concurrent_change"}
+    assert services.catalog.product(store_id, product.id).variants[0].stock == 0
+    confirmed = [services.orders.order(store_id, i)[0] for i in order_ids]
+    assert sum(o.status == "confirmed" for o in confirmed) == 10
+
+
+def test_twenty_moves_of_one_order_exactly_one_wins(shop):
+    services, slug, store_id, product = shop
+    order_id = services.orders.place_order(slug, body(product), None)[0]["id"]
+    targets = ["confirmed", "cancelled"]
+    results = race(20, lambda n: services.orders.move(store_id, order_id, targets[n % 2], ACTOR).status)
+    winners = [r for r in results if r in targets]
+    assert len(winners) == 1
+    assert set(results) - set(targets) <= {"invalid_transition", "concurrent_change"}
+    order, timeline = services.orders.order(store_id, order_id)
+    assert order.status == winners[0] and len(timeline) == 2
+    expected_stock = 9 if winners[0] == "confirmed" else 10
+    assert services.catalog.product(store_id, product.id).variants[0].stock == expected_stock
+
+
+def test_concurrent_checkouts_get_unique_gapless_numbers(shop):
+    services, slug, _, product = shop
+    results = race(30, lambda n: services.orders.place_order(slug, body(product), None)[0]["number"])
+    assert sorted(results) == list(range(1001, 1031))
+
+
+def test_concurrent_retries_with_one_key_make_one_order(shop):
+    services, slug, store_id, product = shop
+    key = uuid.uuid4().hex
+    results = race(10, lambda n: services.orders.place_order(slug, body(product), key)[0]["id"])
+    assert len(set(results)) == 1
+    orders, _ = services.orders.list_orders(store_id, {})
+    assert [o.id for o in orders] == results[:1]
