@@ -49,9 +49,24 @@ def _store_created(change: Change) -> Optional[DomainEvent]:
                              "name": new.get("name"), "owner_email": new.get("owner_email")})
 
 
+def _order_changed(change: Change) -> Optional[DomainEvent]:
+    """order.created on insert; order.<status> when a write changed the status."""
+    new, old = change.new or {}, change.old or {}
+    if change.kind == "INSERT":
+        event_type, previous = "order.created", None
+    elif change.kind == "MODIFY" and new.get("status") != old.get("status"):
+        event_type, previous = f"order.{new.get('status')}", old.get("status")
+    else:
+        return None
+    return DomainEvent(id=change.event_id, type=event_type, at=change.at, store_id=new["store_id"],
+                       data={"order_id": new.get("order_id"), "number": int(new.get("number", 0)),
+                             "status": new.get("status"), "previous_status": previous})
+
+
 # Item type -> what its changes mean. Later features add their item types here.
 DERIVERS: Dict[str, Callable[[Change], Optional[DomainEvent]]] = {
     "store": _store_created,
+    "order": _order_changed,
 }
 
 

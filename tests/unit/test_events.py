@@ -31,3 +31,19 @@ def test_welcome_email_is_bilingual_and_links_the_store():
 
 def test_no_owner_no_email():
     assert welcome_email({"name": "x"}, "d", "a") is None
+
+
+def order_change(kind, old_status, new_status, event_id="ev-9"):
+    image = lambda status: {"item_type": "order", "store_id": "st_1", "order_id": "or_1",
+                            "number": 1001, "status": status}
+    return Change(event_id=event_id, kind=kind, at="2026-11-25T10:00:00.000Z",
+                  new=image(new_status), old=image(old_status) if old_status else None)
+
+
+def test_order_events_follow_status_changes_only():
+    created, confirmed, noted = derive_events([
+        order_change("INSERT", None, "pending", "e1"), order_change("MODIFY", "pending", "confirmed", "e2"),
+        order_change("MODIFY", "confirmed", "confirmed", "e3")]) + [None]
+    assert (created.type, created.data["previous_status"]) == ("order.created", None)
+    assert (confirmed.type, confirmed.data["previous_status"]) == ("order.confirmed", "pending")
+    assert noted is None
