@@ -1,0 +1,158 @@
+"""Orders: checkout against its bare transaction, list time as a store grows, and the
+capacity one order's whole lifecycle consumes. Prints figures; asserts nothing.
+
+BENCH_BIG_STORE sets the large store's order count (default 100000).
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from datetime import timedelta
+
+import requests
+
+from bench.stack import merchant_session, running_stack, summary, timed
+
+SAMPLES = 200
+BIG = int(os.environ.get("BENCH_BIG_STORE", "100000"))
+
+
+def checkout_body(product_id):
+    return {"customer": {"name": "Client Bench", "phone": "0555123456"},
+            "shipping": {"wilaya": 16, "commune": "1605", "address": "Rue", "delivery_type": "home"},
+            "items": [{"product_id": product_id, "quantity": 1}]}
+
+
+def bare_checkout(client, table):
+    """The five writes a checkout makes, as one TransactWriteItems, without the API."""
+    store = f"bench-{uuid.uuid4().hex}"
+    state = {"n": 1000}
+
+    def run():
+        state["n"] += 1
+        n, order_id = state["n"], uuid.uuid4().hex
+        condition = "attribute_not_exists(pk)"
+        put = lambda item: {"Put": {"TableName": table, "Item": item, "ConditionExpression": condition}}
+        items = [put({"pk": {"S": f"STORE#{store}"}, "sk": {"S": f"NUMBER#{n:010d}"}, "order_id": {"S": order_id}}),
+                 put({"pk": {"S": f"ORDER#{order_id}"}, "sk": {"S": "ORDER"}, "number": {"N": str(n)},
+                      "gsi1pk": {"S": f"STORE#{store}#O"}, "gsi1sk": {"S": order_id}}),
+                 {"Put": {"TableName": table, "Item": {"pk": {"S": f"ORDER#{order_id}"}, "sk": {"S": "TL#1"}}}},
+                 put({"pk": {"S": f"IDEM#{store}#{order_id}"}, "sk": {"S": "IDEM"}})]
+        if n == 1001:
+            items.append(put({"pk": {"S": f"STORE#{store}"}, "sk": {"S": "ORDERSEQ"}, "last": {"N": str(n)}}))
+        else:
+            items.append({"Update": {"TableName": table, "Key": {"pk": {"S": f"STORE#{store}"}, "sk": {"S": "ORDERSEQ"}},
+                                     "UpdateExpression": "SET #l = :n", "ConditionExpression": "#l = :p",
+                                     "ExpressionAttributeNames": {"#l": "last"},
+                                     "ExpressionAttributeValues": {":n": {"N": str(n)}, ":p": {"N": str(n - 1)}}}})
+        client.transact_write_items(TransactItems=items)
+    return run
+
+
+def fill_store(services, store_id, count, template):
+    """Write `count` orders straight into the table (what many checkouts would leave)."""
+    from chalicelib.orders.store_dynamo import OrderItem, _order_item
+
+    def write(start, stop):
+        with OrderItem.batch_write() as batch:
+            for n in range(start, stop):
+                order = template.changed(id=f"or_fill_{store_id}_{n:07d}", number=100000 + n,
+                                         created_at=template.created_at - timedelta(seconds=n))
+                batch.save(_order_item(order))
+
+    step = max(1, count // 4)
+    threads = [threading.Thread(target=write, args=(i, min(count, i + step))) for i in range(0, count, step)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+class CapacityMeter:
+    """Asks DynamoDB for ReturnConsumedCapacity on every call the app makes, and adds it up."""
+    OPERATIONS = {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "BatchGetItem",
+                  "BatchWriteItem", "TransactWriteItems", "TransactGetItems"}
+
+    def __init__(self) -> None:
+        self.units = 0.0
+        self.calls = 0
+        self.by_operation: dict = {}
+
+    def install(self) -> None:
+        import botocore.session
+        import pynamodb.connection.base as base
+
+        def session():
+            created = botocore.session.get_session()
+            created.register("before-parameter-build.dynamodb", self._ask)
+            created.register("after-call.dynamodb", self._add)
+            return created
+        base.get_session = session
+
+    def _ask(self, params, model, **kwargs):
+        if model.name in self.OPERATIONS:
+            params["ReturnConsumedCapacity"] = "TOTAL"
+
+    def _add(self, http_response, parsed, model, **kwargs):
+        consumed = parsed.get("ConsumedCapacity")
+        for entry in consumed if isinstance(consumed, list) else [consumed] if consumed else []:
+            self.units += float(entry.get("CapacityUnits", 0))
+            self.by_operation[model.name] = self.by_operation.get(model.name, 0) + float(
+                entry.get("CapacityUnits", 0))
+        self.calls += 1
+
+
+METER = CapacityMeter()
+
+
+def lifecycle_capacity(base, slug, product_id, session):
+    METER.units, METER.calls, METER.by_operation = 0.0, 0, {}
+    order = requests.post(f"{base}/v1/stores/{slug}/orders", json=checkout_body(product_id)).json()
+    for status in ("confirmed", "processing", "shipped", "delivered"):
+        session.post(f"{base}/v1/orders/{order['id']}/status", json={"status": status})
+    return METER.units, METER.calls
+
+
+def main() -> None:
+    METER.install()
+    with running_stack() as stack:
+        base, services = stack["base_url"], stack["services"]
+        session = merchant_session(base, f"bench-{uuid.uuid4().hex[:8]}")
+        slug = session.get(f"{base}/v1/store").json()["slug"]
+        product = session.post(f"{base}/v1/products", json={"name": "Bench", "price": 1000,
+                                                             "stock": 100000}).json()
+        shopper = requests.Session()
+        place = lambda: shopper.post(f"{base}/v1/stores/{slug}/orders", json=checkout_body(product["id"]),
+                                     headers={"Idempotency-Key": uuid.uuid4().hex})
+        bare = bare_checkout(services.aws.dynamodb, services.settings.table_name)
+        timed(place, 20)
+        timed(bare, 20)
+        api_ms, bare_ms = summary(timed(place, SAMPLES)), summary(timed(bare, SAMPLES))
+        print("checkout (POST /v1/stores/{slug}/orders with an Idempotency-Key)")
+        print(f"  through the API : p50 {api_ms['p50']:.1f} ms  p99 {api_ms['p99']:.1f} ms")
+        print(f"  bare transaction: p50 {bare_ms['p50']:.1f} ms  p99 {bare_ms['p99']:.1f} ms")
+        print(f"  ratio p50 api/bare: {api_ms['p50'] / bare_ms['p50']:.2f}")
+
+        units, calls = lifecycle_capacity(base, slug, product["id"], session)
+        print(f"capacity of one order, checkout -> delivered through the API: {units:.1f} units "
+              f"over {calls} DynamoDB calls (authorizer reads included): "
+              + ", ".join(f"{op} {units:.1f}" for op, units in sorted(METER.by_operation.items())))
+
+        order_id = place().json()["id"]
+        template, _ = services.orders.order(session.get(f"{base}/v1/store").json()["id"], order_id)
+        for label, count in (("1k", 1000), (f"{BIG // 1000}k", BIG)):
+            other = merchant_session(base, f"list-{uuid.uuid4().hex[:8]}")
+            store_id = other.get(f"{base}/v1/store").json()["id"]
+            started = time.perf_counter()
+            fill_store(services, store_id, count, template.changed(store_id=store_id))
+            filled = time.perf_counter() - started
+            listing = summary(timed(lambda: other.get(f"{base}/v1/orders?limit=50"), 100))
+            filtered = summary(timed(lambda: other.get(f"{base}/v1/orders?limit=50&status=pending&wilaya=16"), 100))
+            print(f"GET /v1/orders with {label} orders in the store (filled in {filled:.0f}s): "
+                  f"p50 {listing['p50']:.1f} ms; status+wilaya p50 {filtered['p50']:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
