@@ -39,6 +39,14 @@ class TableItem(Model):
     # Epoch seconds; DynamoDB's TTL deletes the item some time after this.
     ttl = TTLAttribute(null=True)
 
+    @classmethod
+    def _get_connection(cls):
+        # A model imported after bind() would otherwise borrow its parent's cached
+        # connection, whose schema lacks this model's indexes.
+        if "_connection" not in cls.__dict__:
+            cls._connection = None
+        return super()._get_connection()
+
 
 def _index(number: int) -> type:
     """A generic GSI `gsi<number>` keyed on `gsi<number>pk` / `gsi<number>sk`."""

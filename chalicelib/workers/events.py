@@ -24,9 +24,20 @@ TABLE_STREAM = "arn:aws:dynamodb:eu-west-3:123456789012:table/dzorders/stream/bo
 EMAILS_QUEUE = "dzorders-emails"
 
 
+def _repaired(raw: Any) -> Any:
+    """DynamoDB Local's stream renders an empty map as {} rather than {"M": {}},
+    at any depth; put the type back so the standard deserializer accepts it."""
+    if raw == {}:
+        return {"M": {}}
+    if isinstance(raw, dict) and "M" in raw:
+        return {"M": {key: _repaired(value) for key, value in raw["M"].items()}}
+    if isinstance(raw, dict) and "L" in raw:
+        return {"L": [_repaired(value) for value in raw["L"]]}
+    return raw
+
+
 def _value(raw: Any) -> Any:
-    # DynamoDB Local's stream renders an empty map as {} rather than {"M": {}}.
-    return {} if raw == {} else _deserializer.deserialize(raw)
+    return _deserializer.deserialize(_repaired(raw))
 
 
 def _image(raw: Any) -> Any:

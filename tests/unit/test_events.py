@@ -47,3 +47,10 @@ def test_order_events_follow_status_changes_only():
     assert (created.type, created.data["previous_status"]) == ("order.created", None)
     assert (confirmed.type, confirmed.data["previous_status"]) == ("order.confirmed", "pending")
     assert noted is None
+
+
+def test_stream_images_with_empty_maps_at_any_depth_are_read():
+    from chalicelib.workers.events import _image
+    raw = {"options": {}, "lines": {"L": [{"M": {"options": {}, "quantity": {"N": "2"}}}]},
+           "name": {"S": "Robe"}}
+    assert _image(raw) == {"options": {}, "lines": [{"options": {}, "quantity": 2}], "name": "Robe"}
