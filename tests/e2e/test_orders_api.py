@@ -188,6 +188,13 @@ def test_another_stores_orders_are_404(api, merchant, other_merchant):
                                         headers=other_merchant.headers, json=body)
         assert response.status_code == 404, (path, response.text)
     assert api.get("/v1/orders", headers=other_merchant.headers).json()["items"] == []
+    export = api.get("/v1/orders/export.csv", headers=other_merchant.headers)
+    assert len(export.text.strip().splitlines()) == 1   # the header row only
+    other_slug = other_merchant.store["slug"]
+    assert api.get(f"/v1/stores/{other_slug}/orders/{order['number']}",
+                   params={"phone": "0555123456"}).status_code == 404
+    assert api.post(f"/v1/stores/{other_slug}/orders/{order['number']}/cancel",
+                    json={"phone": "0555123456"}).status_code == 404
     results = api.post("/v1/orders/bulk/status", headers=other_merchant.headers,
                        json={"order_ids": [order["id"]], "status": "confirmed"}).json()["results"]
     assert results[0]["error"]["code"] == "not_found"
