@@ -6,6 +6,7 @@ import re
 from typing import Any, Dict, List, Mapping, Optional
 from urllib.parse import urlsplit
 
+from chalicelib import fields
 from chalicelib.accounts.model import LANGUAGES, NOTIFIABLE_EVENTS
 from chalicelib.errors import ValidationFailed
 from chalicelib.phones import normalize_phone
@@ -30,23 +31,8 @@ def _errors() -> Dict[str, str]:
 
 
 def text(body: Mapping[str, Any], key: str, errors: Dict[str, str], *, path: str,
-         max_len: int, required: bool = True, min_len: int = 1) -> Optional[str]:
-    value = body.get(key)
-    if value is None:
-        if required:
-            errors[path] = "is required"
-        return None
-    if not isinstance(value, str):
-        errors[path] = "must be a string"
-        return None
-    value = value.strip()
-    if len(value) < min_len:
-        errors[path] = "must not be empty" if min_len == 1 else f"must be at least {min_len} characters"
-        return None
-    if len(value) > max_len:
-        errors[path] = f"must be at most {max_len} characters"
-        return None
-    return value
+         max_len: int, required: bool = True) -> Optional[str]:
+    return fields.text(body.get(key), path, errors, max_len=max_len, required=required)
 
 
 def email(body: Mapping[str, Any], errors: Dict[str, str], path: str = "email") -> Optional[str]:

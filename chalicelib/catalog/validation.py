@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
+from chalicelib import fields
 from chalicelib.errors import ValidationFailed
 
 MAX_PRICE = 10_000_000
@@ -15,26 +16,12 @@ MAX_OPTIONS = 5
 SKU = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+_is_int = fields.whole_number
 
 
 def _text(body: Mapping[str, Any], key: str, path: str, errors: Dict[str, str], *,
           max_len: int, required: bool) -> Optional[str]:
-    if key not in body or body[key] is None:
-        if required:
-            errors[path] = "is required"
-        return None
-    value = body[key]
-    if not isinstance(value, str):
-        errors[path] = "must be a string"
-        return None
-    value = value.strip()
-    if required and not value:
-        errors[path] = "must not be empty"
-    elif len(value) > max_len:
-        errors[path] = f"must be at most {max_len} characters"
-    return value
+    return fields.text(body.get(key), path, errors, max_len=max_len, required=required)
 
 
 def _price(value: Any, path: str, errors: Dict[str, str]) -> Optional[int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
+from chalicelib import fields
 from chalicelib.errors import ValidationFailed
 from chalicelib.orders.model import OrderLine, Shipping, Totals
 from chalicelib.phones import normalize_phone
@@ -38,19 +39,7 @@ class CheckoutRequest:
 
 def _text(value: Any, path: str, errors: Dict[str, str], max_len: int,
           required: bool = True) -> Optional[str]:
-    if value is None:
-        if required:
-            errors[path] = "is required"
-        return None
-    if not isinstance(value, str):
-        errors[path] = "must be a string"
-        return None
-    value = " ".join(value.split())
-    if required and not value:
-        errors[path] = "must not be empty"
-    elif len(value) > max_len:
-        errors[path] = f"must be at most {max_len} characters"
-    return value or None
+    return fields.text(value, path, errors, max_len=max_len, required=required, collapse=True)
 
 
 def _object(body: Mapping[str, Any], key: str, errors: Dict[str, str]) -> Mapping[str, Any]:
@@ -78,7 +67,7 @@ def _items(value: Any, errors: Dict[str, str]) -> Tuple[CartItem, ...]:
         variant_id = _text(item.get("variant_id"), f"{path}.variant_id", errors, 64,
                            required=False)
         quantity = item.get("quantity")
-        if isinstance(quantity, bool) or not isinstance(quantity, int):
+        if not fields.whole_number(quantity):
             errors[f"{path}.quantity"] = "must be a whole number"
         elif not 1 <= quantity <= MAX_QUANTITY:
             errors[f"{path}.quantity"] = f"must be between 1 and {MAX_QUANTITY}"

@@ -1,31 +1,10 @@
 """Stock under real concurrency on DynamoDB Local: never negative, nothing lost."""
-import threading
-
 import pytest
 
-from chalicelib.errors import ConcurrentChange, InsufficientStock
 from chalicelib.ids import new_id
+from tests.concurrency import race
 
 ACTOR = {"type": "merchant", "id": "ac_race", "name": "Race"}
-
-
-def run_threads(count, target):
-    barrier = threading.Barrier(count)
-    results = []
-    lock = threading.Lock()
-
-    def worker(n):
-        barrier.wait()
-        outcome = target(n)
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.fixture
@@ -41,15 +20,12 @@ def test_twenty_threads_taking_one_unit_from_ten(dynamo_services, variant):
     catalog = dynamo_services.catalog
 
     def take(n):
-        try:
-            catalog.change_stock(store_id, product_id, variant_id,
-                                 {"adjust": -1, "reason": f"vente {n}"}, ACTOR)
-            return "taken"
-        except InsufficientStock:
-            return "refused"
+        catalog.change_stock(store_id, product_id, variant_id,
+                             {"adjust": -1, "reason": f"vente {n}"}, ACTOR)
+        return "taken"
 
-    results = run_threads(20, take)
-    assert results.count("taken") == 10 and results.count("refused") == 10
+    results = race(20, take)
+    assert results.count("taken") == 10 and results.count("insufficient_stock") == 10
     assert catalog.product(store_id, product_id).variants[0].stock == 0
     movements, _ = catalog.movements(store_id, product_id, variant_id, {"limit": "50"})
     assert len(movements) == 10 and all(m.delta == -1 for m in movements)
@@ -61,13 +37,10 @@ def test_sets_and_adjusts_racing_keep_history_consistent(dynamo_services, varian
 
     def change(n):
         body = {"set": 50, "reason": "inventaire"} if n % 4 == 0 else {"adjust": -1, "reason": "vente"}
-        try:
-            catalog.change_stock(store_id, product_id, variant_id, body, ACTOR)
-            return "ok"
-        except (InsufficientStock, ConcurrentChange):
-            return "refused"
+        catalog.change_stock(store_id, product_id, variant_id, body, ACTOR)
+        return "ok"
 
-    run_threads(20, change)
+    assert set(race(20, change)) <= {"ok", "insufficient_stock", "concurrent_change"}
     final = catalog.product(store_id, product_id).variants[0].stock
     movements, _ = catalog.movements(store_id, product_id, variant_id, {"limit": "100"})
     assert final >= 0
