@@ -53,14 +53,14 @@ def bare_checkout(client, table):
 
 def fill_store(services, store_id, count, template):
     """Write `count` orders straight into the table (what many checkouts would leave)."""
-    from chalicelib.orders.store_dynamo import OrderItem, _order_item
+    from chalicelib.orders.items_dynamo import OrderItem, order_item
 
     def write(start, stop):
         with OrderItem.batch_write() as batch:
             for n in range(start, stop):
                 order = template.changed(id=f"or_fill_{store_id}_{n:07d}", number=100000 + n,
                                          created_at=template.created_at - timedelta(seconds=n))
-                batch.save(_order_item(order))
+                batch.save(order_item(order))
 
     step = max(1, count // 4)
     threads = [threading.Thread(target=write, args=(i, min(count, i + step))) for i in range(0, count, step)]

@@ -19,8 +19,7 @@ import json
 import mimetypes
 import threading
 import uuid
-from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Tuple
 
 from chalice.app import Chalice
 from chalice.config import Config

@@ -1,0 +1,159 @@
+"""The order's DynamoDB items and their mapping to and from the domain.
+
+Key layout and indexes are described in store_dynamo.py, the only writer.
+"""
+from __future__ import annotations
+
+import secrets
+from typing import Any, Dict
+
+from pynamodb.attributes import (BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute,
+                                 UnicodeAttribute, UTCDateTimeAttribute)
+
+from chalicelib.dynamo import Gsi1, Gsi2, Gsi3, Gsi4, Gsi5, TableItem
+from chalicelib.orders.model import Actor, Order, OrderLine, Shipping, TimelineEntry, Totals
+from chalicelib.orders.names import name_bucket, name_key
+
+
+class OrderItem(TableItem, discriminator="order"):
+    order_id = UnicodeAttribute()
+    store_id = UnicodeAttribute()
+    number = NumberAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    customer_name = UnicodeAttribute()
+    customer_phone = UnicodeAttribute()
+    search_name = UnicodeAttribute()
+    wilaya = NumberAttribute()
+    shipping = MapAttribute()
+    lines = ListAttribute(of=MapAttribute)
+    items_total = NumberAttribute()
+    delivery_fee = NumberAttribute()
+    note = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    stock_taken = BooleanAttribute(default=False)
+    restock_due = BooleanAttribute(default=False)
+    restocked = BooleanAttribute(default=False)
+    gsi1pk, gsi1sk = UnicodeAttribute(), UnicodeAttribute()
+    gsi2pk, gsi2sk = UnicodeAttribute(), UnicodeAttribute()
+    gsi3pk, gsi3sk = UnicodeAttribute(), UnicodeAttribute()
+    gsi4pk, gsi4sk = UnicodeAttribute(), UnicodeAttribute()
+    gsi5pk, gsi5sk = UnicodeAttribute(), UnicodeAttribute()
+    by_date, by_status, by_wilaya, by_phone, by_name = Gsi1(), Gsi2(), Gsi3(), Gsi4(), Gsi5()
+
+    @staticmethod
+    def key(order_id: str):
+        return f"ORDER#{order_id}", "ORDER"
+
+
+class TimelineItem(TableItem, discriminator="timeline"):
+    order_id = UnicodeAttribute()
+    store_id = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    seq = NumberAttribute(default=0)
+    actor = MapAttribute()
+    event = UnicodeAttribute()
+    from_status = UnicodeAttribute(null=True)
+    to_status = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    public = BooleanAttribute(default=True)
+    data = MapAttribute(default=dict)
+
+
+class NumberItem(TableItem, discriminator="order_number"):
+    order_id = UnicodeAttribute()
+
+    @staticmethod
+    def key(store_id: str, number: int):
+        return f"STORE#{store_id}", f"NUMBER#{number:010d}"
+
+
+class OrderSequenceItem(TableItem, discriminator="order_sequence"):
+    last = NumberAttribute()
+
+    @staticmethod
+    def key(store_id: str):
+        return f"STORE#{store_id}", "ORDERSEQ"
+
+
+class IdempotencyItem(TableItem, discriminator="idempotency"):
+    request_hash = UnicodeAttribute()
+    response = UnicodeAttribute()
+
+    @staticmethod
+    def key(store_id: str, key: str):
+        return f"IDEM#{store_id}#{key}", "IDEM"
+
+
+INDEXES = {"gsi1": OrderItem.by_date, "gsi2": OrderItem.by_status, "gsi3": OrderItem.by_wilaya,
+           "gsi4": OrderItem.by_phone, "gsi5": OrderItem.by_name}
+
+
+# --- mapping -------------------------------------------------------------------------
+def index_keys(order: Order) -> Dict[str, str]:
+    store, created = f"STORE#{order.store_id}", f"{order.created_at.isoformat()}#{order.id}"
+    return {"gsi1pk": f"{store}#O", "gsi2pk": f"{store}#S#{order.status}",
+            "gsi3pk": f"{store}#W#{order.shipping.wilaya}", "gsi4pk": f"{store}#P#{order.customer_phone}",
+            "gsi5pk": f"{store}#N#{name_bucket(order.customer_name)}",
+            **{f"gsi{n}sk": created for n in range(1, 6)}}
+
+
+def order_item(order: Order) -> OrderItem:
+    shipping = order.shipping
+    return OrderItem(*OrderItem.key(order.id), order_id=order.id, store_id=order.store_id,
+                     number=order.number, status=order.status, version=order.version,
+                     customer_name=order.customer_name, customer_phone=order.customer_phone,
+                     search_name=name_key(order.customer_name), wilaya=shipping.wilaya,
+                     shipping={"wilaya": shipping.wilaya, "commune_code": shipping.commune_code,
+                               "commune_name": shipping.commune_name, "address": shipping.address,
+                               "delivery_type": shipping.delivery_type,
+                               "stop_desk": shipping.stop_desk},
+                     lines=[{"product_id": l.product_id, "variant_id": l.variant_id, "name": l.name,
+                             "options": dict(l.options), "sku": l.sku, "unit_price": l.unit_price,
+                             "quantity": l.quantity, "track_stock": l.track_stock}
+                            for l in order.lines],
+                     items_total=order.totals.items, delivery_fee=order.totals.delivery,
+                     note=order.note, created_at=order.created_at, updated_at=order.updated_at,
+                     stock_taken=order.stock_taken, restock_due=order.restock_due,
+                     restocked=order.restocked, **index_keys(order))
+
+
+def _plain(value: Any) -> Any:
+    return value.as_dict() if isinstance(value, MapAttribute) else value
+
+
+def order_from_item(item: OrderItem) -> Order:
+    shipping = _plain(item.shipping)
+    lines = [_plain(line) for line in item.lines]
+    return Order(
+        id=item.order_id, store_id=item.store_id, number=int(item.number), status=item.status,
+        customer_name=item.customer_name, customer_phone=item.customer_phone,
+        shipping=Shipping(wilaya=int(shipping["wilaya"]), commune_code=shipping["commune_code"],
+                          commune_name=shipping["commune_name"], address=shipping["address"],
+                          delivery_type=shipping["delivery_type"], stop_desk=shipping.get("stop_desk")),
+        lines=tuple(OrderLine(product_id=l["product_id"], variant_id=l["variant_id"], name=l["name"],
+                              options={str(k): str(v) for k, v in (l.get("options") or {}).items()},
+                              sku=l.get("sku"), unit_price=int(l["unit_price"]),
+                              quantity=int(l["quantity"]), track_stock=bool(l.get("track_stock", True)))
+                    for l in lines),
+        totals=Totals(items=int(item.items_total), delivery=int(item.delivery_fee)),
+        created_at=item.created_at, updated_at=item.updated_at, note=item.note,
+        version=int(item.version), stock_taken=bool(item.stock_taken),
+        restock_due=bool(item.restock_due), restocked=bool(item.restocked))
+
+
+def timeline_item(order_id: str, store_id: str, entry: TimelineEntry) -> TimelineItem:
+    sk = f"TL#{entry.at.isoformat()}#{entry.seq:04d}#{secrets.token_hex(3)}"
+    return TimelineItem(f"ORDER#{order_id}", sk, order_id=order_id, store_id=store_id, at=entry.at,
+                        seq=entry.seq, actor=entry.actor.as_dict(), event=entry.event,
+                        from_status=entry.from_status, to_status=entry.to_status, note=entry.note,
+                        public=entry.public, data=dict(entry.data))
+
+
+def entry_from_item(item: TimelineItem) -> TimelineEntry:
+    actor = _plain(item.actor)
+    return TimelineEntry(at=item.at, seq=int(item.seq),
+                         actor=Actor(actor.get("type"), actor.get("id"), actor.get("name")),
+                         event=item.event, from_status=item.from_status, to_status=item.to_status,
+                         note=item.note, public=bool(item.public), data=_plain(item.data) or {})
