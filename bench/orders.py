@@ -19,35 +19,32 @@ SAMPLES = 200
 BIG = int(os.environ.get("BENCH_BIG_STORE", "100000"))
 
 
-def checkout_body(product_id):
+def checkout_body(product):
+    """A cart as the contract shapes it: product and variant ids."""
     return {"customer": {"name": "Client Bench", "phone": "0555123456"},
             "shipping": {"wilaya": 16, "commune": "1605", "address": "Rue", "delivery_type": "home"},
-            "items": [{"product_id": product_id, "quantity": 1}]}
+            "items": [{"product_id": product["id"], "variant_id": product["variants"][0]["id"],
+                       "quantity": 1}]}
 
 
-def bare_checkout(client, table):
-    """The five writes a checkout makes, as one TransactWriteItems, without the API."""
-    store = f"bench-{uuid.uuid4().hex}"
-    state = {"n": 1000}
+def bare_checkout(template, entry):
+    """The very TransactWriteItems a checkout makes (same items, same indexes), sent
+    straight to DynamoDB: no HTTP, no reads, no validation."""
+    from chalicelib.orders.items_dynamo import OrderSequenceItem
+    from chalicelib.orders.store_dynamo import DynamoOrderStore
+
+    store = DynamoOrderStore()
+    store_id = f"bare-{uuid.uuid4().hex}"
+    state = {"last": 1000}
 
     def run():
-        state["n"] += 1
-        n, order_id = state["n"], uuid.uuid4().hex
-        condition = "attribute_not_exists(pk)"
-        put = lambda item: {"Put": {"TableName": table, "Item": item, "ConditionExpression": condition}}
-        items = [put({"pk": {"S": f"STORE#{store}"}, "sk": {"S": f"NUMBER#{n:010d}"}, "order_id": {"S": order_id}}),
-                 put({"pk": {"S": f"ORDER#{order_id}"}, "sk": {"S": "ORDER"}, "number": {"N": str(n)},
-                      "gsi1pk": {"S": f"STORE#{store}#O"}, "gsi1sk": {"S": order_id}}),
-                 {"Put": {"TableName": table, "Item": {"pk": {"S": f"ORDER#{order_id}"}, "sk": {"S": "TL#1"}}}},
-                 put({"pk": {"S": f"IDEM#{store}#{order_id}"}, "sk": {"S": "IDEM"}})]
-        if n == 1001:
-            items.append(put({"pk": {"S": f"STORE#{store}"}, "sk": {"S": "ORDERSEQ"}, "last": {"N": str(n)}}))
-        else:
-            items.append({"Update": {"TableName": table, "Key": {"pk": {"S": f"STORE#{store}"}, "sk": {"S": "ORDERSEQ"}},
-                                     "UpdateExpression": "SET #l = :n", "ConditionExpression": "#l = :p",
-                                     "ExpressionAttributeNames": {"#l": "last"},
-                                     "ExpressionAttributeValues": {":n": {"N": str(n)}, ":p": {"N": str(n - 1)}}}})
-        client.transact_write_items(TransactItems=items)
+        last = state["last"]
+        order = template.changed(id=f"or_bare_{uuid.uuid4().hex}", store_id=store_id, number=last + 1)
+        sequence = None if last == 1000 else OrderSequenceItem(*OrderSequenceItem.key(store_id), last=last)
+        store._write_new_order(order, entry, sequence, last, uuid.uuid4().hex, "hash",
+                               {"id": order.id, "number": order.number},
+                               order.created_at + timedelta(days=1))
+        state["last"] = last + 1
     return run
 
 
@@ -107,9 +104,9 @@ class CapacityMeter:
 METER = CapacityMeter()
 
 
-def lifecycle_capacity(base, slug, product_id, session):
+def lifecycle_capacity(base, slug, product, session):
     METER.units, METER.calls, METER.by_operation = 0.0, 0, {}
-    order = requests.post(f"{base}/v1/stores/{slug}/orders", json=checkout_body(product_id)).json()
+    order = requests.post(f"{base}/v1/stores/{slug}/orders", json=checkout_body(product)).json()
     for status in ("confirmed", "processing", "shipped", "delivered"):
         session.post(f"{base}/v1/orders/{order['id']}/status", json={"status": status})
     return METER.units, METER.calls
@@ -124,9 +121,11 @@ def main() -> None:
         product = session.post(f"{base}/v1/products", json={"name": "Bench", "price": 1000,
                                                              "stock": 100000}).json()
         shopper = requests.Session()
-        place = lambda: shopper.post(f"{base}/v1/stores/{slug}/orders", json=checkout_body(product["id"]),
+        place = lambda: shopper.post(f"{base}/v1/stores/{slug}/orders", json=checkout_body(product),
                                      headers={"Idempotency-Key": uuid.uuid4().hex})
-        bare = bare_checkout(services.aws.dynamodb, services.settings.table_name)
+        merchant_store = session.get(f"{base}/v1/store").json()["id"]
+        template, timeline = services.orders.order(merchant_store, place().json()["id"])
+        bare = bare_checkout(template, timeline[0])
         timed(place, 20)
         timed(bare, 20)
         api_ms, bare_ms = summary(timed(place, SAMPLES)), summary(timed(bare, SAMPLES))
@@ -135,13 +134,11 @@ def main() -> None:
         print(f"  bare transaction: p50 {bare_ms['p50']:.1f} ms  p99 {bare_ms['p99']:.1f} ms")
         print(f"  ratio p50 api/bare: {api_ms['p50'] / bare_ms['p50']:.2f}")
 
-        units, calls = lifecycle_capacity(base, slug, product["id"], session)
+        units, calls = lifecycle_capacity(base, slug, product, session)
         print(f"capacity of one order, checkout -> delivered through the API: {units:.1f} units "
               f"over {calls} DynamoDB calls (authorizer reads included): "
               + ", ".join(f"{op} {units:.1f}" for op, units in sorted(METER.by_operation.items())))
 
-        order_id = place().json()["id"]
-        template, _ = services.orders.order(session.get(f"{base}/v1/store").json()["id"], order_id)
         for label, count in (("1k", 1000), (f"{BIG // 1000}k", BIG)):
             other = merchant_session(base, f"list-{uuid.uuid4().hex[:8]}")
             store_id = other.get(f"{base}/v1/store").json()["id"]

@@ -57,7 +57,7 @@ class Services:
     def order_store(self):
         from chalicelib.orders import store_dynamo, store_memory
         return self._pick("order_store", store_dynamo.DynamoOrderStore,
-                          lambda: store_memory.MemoryOrderStore(self.catalog_store))
+                          lambda: store_memory.MemoryOrderStore(self.catalog_store, self.rates_store))
 
     @cached_property
     def rates_store(self):

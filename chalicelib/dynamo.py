@@ -92,6 +92,10 @@ def bind(settings: Settings) -> None:
     _connection.clear()
 
 
+def table_name() -> str:
+    return _bound["table_name"]
+
+
 def connection() -> Connection:
     if "shared" not in _connection:
         kwargs: dict = {"region": _bound["region"], "host": _bound["host"]}

@@ -125,6 +125,10 @@ def _variant(item: VariantItem) -> Variant:
                    price=int(item.price), stock=int(item.stock), version=int(item.version))
 
 
+# Other adapters read catalog items in their own batches (checkout).
+product_from_item, variant_from_item = _product, _variant
+
+
 def _movement(item: MovementItem) -> StockMovement:
     actor = item.actor.as_dict() if isinstance(item.actor, MapAttribute) else (item.actor or {})
     return StockMovement(id=item.movement_id, variant_id=item.variant_id, at=item.at,

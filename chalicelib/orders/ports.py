@@ -18,6 +18,15 @@ class IdempotencyRecord:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class CheckoutSnapshot:
+    """Everything a checkout reads, read at once."""
+    products: Dict[str, Any]                 # product id -> Product (not deleted), with its variants
+    rate_overrides: Dict[int, Dict[str, Any]]
+    last_number: int                         # 1000 while the store has no order
+    idempotency: Optional["IdempotencyRecord"]
+
+
 class IdempotencyReplay(Exception):
     """The key was used with the same body: answer what was answered then."""
 
@@ -49,13 +58,20 @@ class OrderQuery:
 
 
 class OrderStore(Protocol):
+    def checkout_snapshot(self, store_id: str, product_variants: List[Tuple[str, str]],
+                          idempotency_key: Optional[str]) -> CheckoutSnapshot:
+        """The cart's products and variants, the rates, the order counter and the
+        idempotency record, in one read where the storage allows it."""
+
     def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
                     request_hash: str, respond: Callable[[Order], Dict[str, Any]],
-                    expires_at: datetime) -> Tuple[Order, Dict[str, Any]]:
+                    expires_at: datetime, last_number: Optional[int] = None
+                    ) -> Tuple[Order, Dict[str, Any]]:
         """Give the draft the store's next number and write order, first timeline
         entry, number claim and idempotency record in one transaction. Returns the
-        order and the response body recorded for the key. Raises
-        IdempotencyReplay / IdempotencyKeyReused when the key was used already."""
+        order and the response body recorded for the key. `last_number` is the
+        counter as just read (None: read it here); a stale value only costs a retry.
+        Raises IdempotencyReplay / IdempotencyKeyReused when the key was used already."""
 
     def idempotency(self, store_id: str, key: str) -> Optional[IdempotencyRecord]: ...
 

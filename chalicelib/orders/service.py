@@ -7,8 +7,8 @@ from datetime import timedelta
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from chalicelib.clock import Clock, parse_iso
-from chalicelib.errors import (ConcurrentChange, DomainError, InvalidTransition, NotFound,
-                               ValidationFailed)
+from chalicelib.errors import (ConcurrentChange, DomainError, IdempotencyKeyReused,
+                               InvalidTransition, NotFound, ValidationFailed)
 from chalicelib.ids import new_id
 from chalicelib.orders import checkout
 from chalicelib.orders.model import Actor, Order, TimelineEntry
@@ -18,6 +18,7 @@ from chalicelib.orders.serialize import serialize_order
 from chalicelib.orders.states import STATUSES, plan_restock, plan_transition
 from chalicelib.pagination import decode_key_cursor, encode_key_cursor, parse_limit
 from chalicelib.phones import normalize_phone
+from chalicelib.shipping.rates import merged_rates, quote
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
 MAX_BULK = 100
@@ -39,15 +40,24 @@ class OrderService:
         if idempotency_key is not None and not 1 <= len(idempotency_key) <= 255:
             raise ValidationFailed(fields={"Idempotency-Key": "must be 1 to 255 characters"})
         request = checkout.parse_checkout(body)
+        request_hash = _request_hash(body)
+        # One read for the cart, the rates, the counter and the idempotency record.
+        snapshot = self._store.checkout_snapshot(
+            store_id, [(item.product_id, item.variant_id) for item in request.items], idempotency_key)
+        if snapshot.idempotency is not None:
+            if snapshot.idempotency.request_hash != request_hash:
+                raise IdempotencyKeyReused()
+            return snapshot.idempotency.response, True
         commune = self._geography.find_commune(request.wilaya, request.commune)
         if commune is None:
             raise ValidationFailed(fields={"shipping.commune": "is not a commune of this wilaya"})
-        fee = self._shipping.quote(store_id, request.wilaya, request.delivery_type)
+        rate = next(r for r in merged_rates(snapshot.rate_overrides) if r.wilaya == request.wilaya)
+        fee = quote(rate, request.delivery_type)
         if request.stop_desk is not None:
             # Stop desks become known per wilaya once a courier account is synced;
             # until then the merchant picks the desk when shipping.
             raise ValidationFailed(fields={"shipping.stop_desk": "is not a stop desk offered in this wilaya"})
-        lines = checkout.price_lines(request.items, lambda p, v: self._on_sale(store_id, p, v))
+        lines = checkout.price_lines(request.items, lambda p, v: _on_sale(snapshot.products.get(p), v))
         now = self._clock()
         draft = Order(id=new_id("or_"), store_id=store_id, number=0, status="pending",
                       customer_name=request.customer_name, customer_phone=request.customer_phone,
@@ -58,22 +68,12 @@ class OrderService:
                               event="created", to_status="pending")
         try:
             _, response = self._store.place_order(
-                draft, entry, idempotency_key, _request_hash(body),
-                lambda order: serialize_order(order, self._geography), now + IDEMPOTENCY_TTL)
+                draft, entry, idempotency_key, request_hash,
+                lambda order: serialize_order(order, self._geography), now + IDEMPOTENCY_TTL,
+                last_number=snapshot.last_number)
         except IdempotencyReplay as replay:
             return replay.record.response, True
         return response, False
-
-    def _on_sale(self, store_id: str, product_id: str, variant_id: str):
-        try:
-            product = self._catalog.product(store_id, product_id)
-        except NotFound:
-            return None
-        if not product.published:
-            return None
-        if not variant_id:
-            return product, (product.variants[0] if len(product.variants) == 1 else None)
-        return product, product.variant(variant_id)
 
     # --- reading -----------------------------------------------------------------------------
     def order(self, store_id: str, order_id: str) -> Tuple[Order, List[TimelineEntry]]:
@@ -172,6 +172,15 @@ class OrderService:
                                 "error": {"code": error.code, "message": error.message,
                                           **error.details}})
         return results
+
+
+def _on_sale(product: Any, variant_id: str):
+    """(product, variant) for a published product; variant None when it is not one of its own."""
+    if product is None or not product.published:
+        return None
+    if not variant_id:
+        return product, (product.variants[0] if len(product.variants) == 1 else None)
+    return product, product.variant(variant_id)
 
 
 def _note(value: Any, field: str, required: bool = False) -> Optional[str]:

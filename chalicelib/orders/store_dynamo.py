@@ -22,7 +22,9 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib import dynamo
-from chalicelib.catalog.store_dynamo import VariantItem, release_stock_action, take_stock_action
+from chalicelib.catalog.store_dynamo import (DynamoCatalogStore, ProductItem, VariantItem,
+                                             product_from_item, release_stock_action,
+                                             take_stock_action, variant_from_item)
 from chalicelib.dynamo import TableItem
 from chalicelib.errors import (ConcurrentChange, Conflict, IdempotencyKeyReused,
                                InsufficientStock, InvalidTransition, ServiceUnavailable,
@@ -31,11 +33,29 @@ from chalicelib.orders.items_dynamo import (INDEXES, IdempotencyItem, NumberItem
                                             OrderSequenceItem, TimelineItem, entry_from_item,
                                             order_from_item, order_item, timeline_item)
 from chalicelib.orders.model import Order, TimelineEntry
-from chalicelib.orders.ports import IdempotencyRecord, IdempotencyReplay, OrderQuery
+from chalicelib.orders.ports import (CheckoutSnapshot, IdempotencyRecord, IdempotencyReplay,
+                                     OrderQuery)
+from chalicelib.shipping.store_dynamo import RatesItem, overrides_from_item
 from chalicelib.orders.states import TransitionPlan, allowed
 
 FIRST_NUMBER = 1001
 PLACE_ATTEMPTS = 30
+
+
+def _batch_get(keys: List[Tuple[str, str]]) -> List[TableItem]:
+    """One strongly consistent BatchGetItem (more only for unprocessed keys)."""
+    client, table = dynamo.connection().client, dynamo.table_name()
+    request = {table: {"Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in keys],
+                       "ConsistentRead": True}}
+    rows: List[TableItem] = []
+    for _ in range(10):
+        response = client.batch_get_item(RequestItems=request)
+        rows += [TableItem.from_raw_data(raw) for raw in response["Responses"].get(table, [])]
+        request = response.get("UnprocessedKeys") or {}
+        if not request:
+            return rows
+        time.sleep(0.01)
+    raise ServiceUnavailable("The database is busy; try again.")
 
 
 def _reasons(error: TransactWriteError) -> List[Optional[str]]:
@@ -59,18 +79,49 @@ class DynamoOrderStore:
             raise IdempotencyKeyReused()
         raise IdempotencyReplay(record)
 
+    def checkout_snapshot(self, store_id: str, product_variants: List[Tuple[str, str]],
+                          idempotency_key: Optional[str]) -> CheckoutSnapshot:
+        keys = {RatesItem.key(store_id), OrderSequenceItem.key(store_id)}
+        if idempotency_key:
+            keys.add(IdempotencyItem.key(store_id, idempotency_key))
+        for product_id, variant_id in product_variants:
+            keys.add(ProductItem.key(store_id, product_id))
+            if variant_id:
+                keys.add(VariantItem.key(store_id, product_id, variant_id))
+        rows = _batch_get(sorted(keys))
+        products: Dict[str, Any] = {}
+        for row in rows:
+            if isinstance(row, ProductItem) and not row.deleted:
+                products[row.product_id] = product_from_item(row)
+        for row in rows:
+            if isinstance(row, VariantItem) and row.product_id in products:
+                product = products[row.product_id]
+                products[row.product_id] = product.changed(variants=product.variants + (variant_from_item(row),))
+        # A line without a variant id needs the product's variants: one Query each.
+        for product_id, variant_id in product_variants:
+            if not variant_id and product_id in products and not products[product_id].variants:
+                products[product_id] = DynamoCatalogStore().product(store_id, product_id) or products[product_id]
+        by_type = {type(row): row for row in rows}
+        rates, sequence = by_type.get(RatesItem), by_type.get(OrderSequenceItem)
+        record = by_type.get(IdempotencyItem)
+        return CheckoutSnapshot(
+            products=products, rate_overrides=overrides_from_item(rates) if rates else {},
+            last_number=int(sequence.last) if sequence else FIRST_NUMBER - 1,
+            idempotency=IdempotencyRecord(idempotency_key, record.request_hash,
+                                          json.loads(record.response), record.ttl) if record else None)
+
     def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
                     request_hash: str, respond: Callable[[Order], Dict[str, Any]],
-                    expires_at: datetime) -> Tuple[Order, Dict[str, Any]]:
-        if idempotency_key:
-            self._replay_or_refuse(draft.store_id, idempotency_key, request_hash)
+                    expires_at: datetime, last_number: Optional[int] = None
+                    ) -> Tuple[Order, Dict[str, Any]]:
         for attempt in range(PLACE_ATTEMPTS):
-            try:
-                sequence = OrderSequenceItem.get(*OrderSequenceItem.key(draft.store_id),
-                                                 consistent_read=True)
-                last = int(sequence.last)
-            except DoesNotExist:
-                sequence, last = None, FIRST_NUMBER - 1
+            if attempt == 0 and last_number is not None:
+                # The counter as the caller just read it; if stale, the condition says so.
+                last = last_number
+                sequence = (None if last == FIRST_NUMBER - 1 else
+                            OrderSequenceItem(*OrderSequenceItem.key(draft.store_id), last=last))
+            else:
+                sequence, last = self._read_sequence(draft.store_id)
             order = draft.changed(number=last + 1)
             response = respond(order)
             try:
@@ -89,6 +140,14 @@ class DynamoOrderStore:
                     raise ServiceUnavailable() from error
             time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
         raise ConcurrentChange("Too many orders at once; try again.")
+
+    @staticmethod
+    def _read_sequence(store_id: str):
+        try:
+            sequence = OrderSequenceItem.get(*OrderSequenceItem.key(store_id), consistent_read=True)
+            return sequence, int(sequence.last)
+        except DoesNotExist:
+            return None, FIRST_NUMBER - 1
 
     @staticmethod
     def _place_labels(sequence: Optional[OrderSequenceItem], key: Optional[str]) -> List[str]:

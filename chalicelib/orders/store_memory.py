@@ -10,7 +10,8 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from chalicelib.errors import (ConcurrentChange, IdempotencyKeyReused, InvalidTransition,
                                ValidationFailed)
 from chalicelib.orders.model import Order, TimelineEntry
-from chalicelib.orders.ports import IdempotencyRecord, IdempotencyReplay, OrderQuery
+from chalicelib.orders.ports import (CheckoutSnapshot, IdempotencyRecord, IdempotencyReplay,
+                                     OrderQuery)
 from chalicelib.orders.states import TransitionPlan, allowed
 
 FIRST_NUMBER = 1001
@@ -21,8 +22,9 @@ def position(order: Order) -> str:
 
 
 class MemoryOrderStore:
-    def __init__(self, catalog_store: Any) -> None:
+    def __init__(self, catalog_store: Any, rates_store: Any) -> None:
         self._catalog = catalog_store
+        self._rates = rates_store
         self._lock = threading.RLock()
         self._orders: Dict[str, Order] = {}
         self._timelines: Dict[str, List[TimelineEntry]] = {}
@@ -30,9 +32,22 @@ class MemoryOrderStore:
         self._last_number: Dict[str, int] = {}
         self._idempotency: Dict[Tuple[str, str], IdempotencyRecord] = {}
 
+    def checkout_snapshot(self, store_id: str, product_variants: List[Tuple[str, str]],
+                          idempotency_key: Optional[str]) -> CheckoutSnapshot:
+        products = {}
+        for product_id, _ in product_variants:
+            product = self._catalog.product(store_id, product_id)
+            if product is not None:
+                products[product_id] = product
+        return CheckoutSnapshot(
+            products=products, rate_overrides=self._rates.overrides(store_id),
+            last_number=self._last_number.get(store_id, FIRST_NUMBER - 1),
+            idempotency=self._idempotency.get((store_id, idempotency_key)) if idempotency_key else None)
+
     def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
                     request_hash: str, respond: Callable[[Order], Dict[str, Any]],
-                    expires_at: datetime) -> Tuple[Order, Dict[str, Any]]:
+                    expires_at: datetime, last_number: Optional[int] = None
+                    ) -> Tuple[Order, Dict[str, Any]]:
         with self._lock:
             if idempotency_key:
                 existing = self._idempotency.get((draft.store_id, idempotency_key))

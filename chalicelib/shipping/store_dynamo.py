@@ -34,6 +34,11 @@ def _plain(value: Any) -> Any:
     return int(value)
 
 
+def overrides_from_item(item: RatesItem) -> Dict[int, Dict[str, Any]]:
+    raw = item.rates.as_dict() if isinstance(item.rates, MapAttribute) else (item.rates or {})
+    return {int(code): {k: _plain(v) for k, v in change.items()} for code, change in raw.items()}
+
+
 class DynamoRatesStore:
     def _read(self, store_id: str) -> RatesItem:
         try:
@@ -42,9 +47,7 @@ class DynamoRatesStore:
             return RatesItem(*RatesItem.key(store_id), rates={}, version=0)
 
     def overrides(self, store_id: str) -> Dict[int, Dict[str, Any]]:
-        item = self._read(store_id)
-        raw = item.rates.as_dict() if isinstance(item.rates, MapAttribute) else (item.rates or {})
-        return {int(code): {k: _plain(v) for k, v in change.items()} for code, change in raw.items()}
+        return overrides_from_item(self._read(store_id))
 
     def save_overrides(self, store_id: str, changes: Mapping[int, Mapping[str, Any]]) -> None:
         for _ in range(ATTEMPTS):
