@@ -57,7 +57,8 @@ class Services:
     def order_store(self):
         from chalicelib.orders import store_dynamo, store_memory
         return self._pick("order_store", store_dynamo.DynamoOrderStore,
-                          lambda: store_memory.MemoryOrderStore(self.catalog_store, self.rates_store))
+                          lambda: store_memory.MemoryOrderStore(self.catalog_store, self.rates_store,
+                                                               self.account_store))
 
     @cached_property
     def rates_store(self):
@@ -89,8 +90,7 @@ class Services:
     @cached_property
     def orders(self):
         from chalicelib.orders.service import OrderService
-        return OrderService(self.order_store, self.accounts, self.catalog, self.shipping,
-                            self.geography, self.clock)
+        return OrderService(self.order_store, self.accounts, self.geography, self.clock)
 
     @cached_property
     def health(self):

@@ -27,6 +27,10 @@ class CheckoutSnapshot:
     idempotency: Optional["IdempotencyRecord"]
 
 
+class SlugMoved(Exception):
+    """The slug no longer names the store the checkout was priced for."""
+
+
 class IdempotencyReplay(Exception):
     """The key was used with the same body: answer what was answered then."""
 
@@ -65,13 +69,15 @@ class OrderStore(Protocol):
 
     def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
                     request_hash: str, respond: Callable[[Order], Dict[str, Any]],
-                    expires_at: datetime, last_number: Optional[int] = None
-                    ) -> Tuple[Order, Dict[str, Any]]:
+                    expires_at: datetime, last_number: Optional[int] = None,
+                    slug: Optional[str] = None) -> Tuple[Order, Dict[str, Any]]:
         """Give the draft the store's next number and write order, first timeline
         entry, number claim and idempotency record in one transaction. Returns the
         order and the response body recorded for the key. `last_number` is the
         counter as just read (None: read it here); a stale value only costs a retry.
-        Raises IdempotencyReplay / IdempotencyKeyReused when the key was used already."""
+        Raises IdempotencyReplay / IdempotencyKeyReused when the key was used already,
+        and SlugMoved when `slug` (checked in the same transaction) no longer names
+        the draft's store."""
 
     def idempotency(self, store_id: str, key: str) -> Optional[IdempotencyRecord]: ...
 

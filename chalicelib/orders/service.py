@@ -13,7 +13,7 @@ from chalicelib.ids import new_id
 from chalicelib.orders import checkout
 from chalicelib.orders.model import Actor, Order, TimelineEntry
 from chalicelib.orders.names import name_key
-from chalicelib.orders.ports import IdempotencyReplay, OrderQuery, OrderStore
+from chalicelib.orders.ports import IdempotencyReplay, OrderQuery, OrderStore, SlugMoved
 from chalicelib.orders.serialize import serialize_order
 from chalicelib.orders.states import STATUSES, plan_restock, plan_transition
 from chalicelib.pagination import decode_key_cursor, encode_key_cursor, parse_limit
@@ -22,21 +22,48 @@ from chalicelib.shipping.rates import merged_rates, quote
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
 MAX_BULK = 100
+SLUG_CACHE_SIZE = 4096
 EXPORT_MAX = 20_000
 CUSTOMER_CANCELLABLE = ("pending", "confirmed")
 
 
 class OrderService:
-    def __init__(self, store: OrderStore, accounts: Any, catalog: Any, shipping: Any,
-                 geography: Any, clock: Clock) -> None:
-        self._store, self._accounts, self._catalog = store, accounts, catalog
-        self._shipping, self._geography, self._clock = shipping, geography, clock
+    def __init__(self, store: OrderStore, accounts: Any, geography: Any, clock: Clock) -> None:
+        self._store, self._accounts = store, accounts
+        self._geography, self._clock = geography, clock
+        # slug -> store id, per container. Checkout re-checks the slug inside its
+        # transaction, so a stale entry costs one retry, never a misplaced order.
+        self._store_ids: Dict[str, str] = {}
 
     # --- checkout ------------------------------------------------------------------------
     def place_order(self, slug: str, body: Mapping[str, Any],
                     idempotency_key: Optional[str]) -> Tuple[Dict[str, Any], bool]:
         """(response, replayed): the order as the thank-you page needs it."""
+        cached = self._store_ids.get(slug)
+        if cached is not None:
+            try:
+                return self._place(slug, cached, body, idempotency_key)
+            except ValidationFailed:
+                # A cart priced against a store the slug no longer names looks
+                # invalid; only a fresh lookup tells.
+                if self._store_id(slug) == cached:
+                    raise
+            except SlugMoved:
+                pass    # the transaction saw the slug name another store now
+        try:
+            return self._place(slug, self._store_id(slug), body, idempotency_key)
+        except SlugMoved as moved:
+            raise ConcurrentChange("The store changed its address meanwhile; try again.") from moved
+
+    def _store_id(self, slug: str) -> str:
         store_id = self._accounts.store_id_for_slug(slug)
+        if len(self._store_ids) >= SLUG_CACHE_SIZE:
+            self._store_ids.clear()
+        self._store_ids[slug] = store_id
+        return store_id
+
+    def _place(self, slug: str, store_id: str, body: Mapping[str, Any],
+               idempotency_key: Optional[str]) -> Tuple[Dict[str, Any], bool]:
         if idempotency_key is not None and not 1 <= len(idempotency_key) <= 255:
             raise ValidationFailed(fields={"Idempotency-Key": "must be 1 to 255 characters"})
         request = checkout.parse_checkout(body)
@@ -70,7 +97,7 @@ class OrderService:
             _, response = self._store.place_order(
                 draft, entry, idempotency_key, request_hash,
                 lambda order: serialize_order(order, self._geography), now + IDEMPOTENCY_TTL,
-                last_number=snapshot.last_number)
+                last_number=snapshot.last_number, slug=slug)
         except IdempotencyReplay as replay:
             return replay.record.response, True
         return response, False

@@ -33,8 +33,9 @@ from chalicelib.orders.items_dynamo import (INDEXES, IdempotencyItem, NumberItem
                                             OrderSequenceItem, TimelineItem, entry_from_item,
                                             order_from_item, order_item, timeline_item)
 from chalicelib.orders.model import Order, TimelineEntry
+from chalicelib.accounts.store_dynamo import SlugItem
 from chalicelib.orders.ports import (CheckoutSnapshot, IdempotencyRecord, IdempotencyReplay,
-                                     OrderQuery)
+                                     OrderQuery, SlugMoved)
 from chalicelib.shipping.store_dynamo import RatesItem, overrides_from_item
 from chalicelib.orders.states import TransitionPlan, allowed
 
@@ -112,8 +113,8 @@ class DynamoOrderStore:
 
     def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
                     request_hash: str, respond: Callable[[Order], Dict[str, Any]],
-                    expires_at: datetime, last_number: Optional[int] = None
-                    ) -> Tuple[Order, Dict[str, Any]]:
+                    expires_at: datetime, last_number: Optional[int] = None,
+                    slug: Optional[str] = None) -> Tuple[Order, Dict[str, Any]]:
         for attempt in range(PLACE_ATTEMPTS):
             if attempt == 0 and last_number is not None:
                 # The counter as the caller just read it; if stale, the condition says so.
@@ -126,14 +127,16 @@ class DynamoOrderStore:
             response = respond(order)
             try:
                 self._write_new_order(order, entry, sequence, last, idempotency_key,
-                                      request_hash, response, expires_at)
+                                      request_hash, response, expires_at, slug)
                 return order, response
             except ConcurrentChange:
                 pass    # another checkout took this number first: read the counter again
             except TransactWriteError as error:
-                labels = self._place_labels(sequence, idempotency_key)
+                labels = self._place_labels(sequence, idempotency_key, slug)
                 failed = {label for label, code in zip(labels, _reasons(error))
                           if code == "ConditionalCheckFailed"}
+                if "slug" in failed:
+                    raise SlugMoved() from error
                 if "idempotency" in failed:
                     self._replay_or_refuse(draft.store_id, idempotency_key, request_hash)
                 if not failed & {"sequence", "number"}:
@@ -150,17 +153,25 @@ class DynamoOrderStore:
             return None, FIRST_NUMBER - 1
 
     @staticmethod
-    def _place_labels(sequence: Optional[OrderSequenceItem], key: Optional[str]) -> List[str]:
-        # PynamoDB sends puts before updates: this is the order reasons come back in.
+    def _place_labels(sequence: Optional[OrderSequenceItem], key: Optional[str],
+                      slug: Optional[str]) -> List[str]:
+        # PynamoDB sends condition checks, then puts, then updates: the order
+        # cancellation reasons come back in.
+        checks = ["slug"] if slug else []
         puts = (["sequence"] if sequence is None else []) + ["number", "order", "timeline"]
         puts += ["idempotency"] if key else []
-        return puts + (["sequence"] if sequence is not None else [])
+        return checks + puts + (["sequence"] if sequence is not None else [])
 
     def _write_new_order(self, order: Order, entry: TimelineEntry,
                          sequence: Optional[OrderSequenceItem], last: int, key: Optional[str],
-                         request_hash: str, response: Dict[str, Any], expires_at: datetime) -> None:
+                         request_hash: str, response: Dict[str, Any], expires_at: datetime,
+                         slug: Optional[str] = None) -> None:
         try:
             with dynamo.transaction() as tx:
+                if slug:
+                    # The slug still names this store (the caller may have it cached).
+                    tx.condition_check(SlugItem, *SlugItem.key(slug),
+                                       condition=SlugItem.store_id == order.store_id)
                 if sequence is None:
                     # The store's first order: nobody else created the counter meanwhile.
                     tx.save(OrderSequenceItem(*OrderSequenceItem.key(order.store_id), last=order.number),

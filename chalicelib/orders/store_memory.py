@@ -11,7 +11,7 @@ from chalicelib.errors import (ConcurrentChange, IdempotencyKeyReused, InvalidTr
                                ValidationFailed)
 from chalicelib.orders.model import Order, TimelineEntry
 from chalicelib.orders.ports import (CheckoutSnapshot, IdempotencyRecord, IdempotencyReplay,
-                                     OrderQuery)
+                                     OrderQuery, SlugMoved)
 from chalicelib.orders.states import TransitionPlan, allowed
 
 FIRST_NUMBER = 1001
@@ -22,9 +22,10 @@ def position(order: Order) -> str:
 
 
 class MemoryOrderStore:
-    def __init__(self, catalog_store: Any, rates_store: Any) -> None:
+    def __init__(self, catalog_store: Any, rates_store: Any, account_store: Any) -> None:
         self._catalog = catalog_store
         self._rates = rates_store
+        self._accounts = account_store
         self._lock = threading.RLock()
         self._orders: Dict[str, Order] = {}
         self._timelines: Dict[str, List[TimelineEntry]] = {}
@@ -46,9 +47,11 @@ class MemoryOrderStore:
 
     def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
                     request_hash: str, respond: Callable[[Order], Dict[str, Any]],
-                    expires_at: datetime, last_number: Optional[int] = None
-                    ) -> Tuple[Order, Dict[str, Any]]:
+                    expires_at: datetime, last_number: Optional[int] = None,
+                    slug: Optional[str] = None) -> Tuple[Order, Dict[str, Any]]:
         with self._lock:
+            if slug and self._accounts.store_id_for_slug(slug) != draft.store_id:
+                raise SlugMoved()
             if idempotency_key:
                 existing = self._idempotency.get((draft.store_id, idempotency_key))
                 if existing is not None:

@@ -106,3 +106,39 @@ class TestDynamoOrderStore(OrderStoreContract):
     @pytest.fixture
     def services(self, dynamo_services):
         return dynamo_services
+
+
+class SlugMoveContract:
+    """A storefront slug that moved to another store never lands an order in the old one."""
+
+    def test_checkout_follows_a_slug_that_changed_hands(self, services):
+        suffix = uuid.uuid4().hex[:8]
+        old, new = f"old-{suffix}", f"new-{suffix}"
+        signup = lambda slug: services.accounts.signup({
+            "email": f"{uuid.uuid4().hex[:10]}@example.dz", "password": "sel-et-poivre-2026",
+            "store": {"name": slug, "slug": slug}})["store"]["id"]
+        first = signup(old)
+        cart = lambda store_id: {
+            "customer": {"name": "Client", "phone": "0555123456"},
+            "shipping": {"wilaya": 16, "commune": "1605", "address": "x", "delivery_type": "home"},
+            "items": [{"product_id": services.catalog.create_product(
+                store_id, {"name": "P", "price": 100, "stock": 5}).id, "quantity": 1}]}
+        services.orders.place_order(old, cart(first), None)           # caches old -> first
+        services.accounts.update_store(first, {"slug": new})
+        second = signup(old)
+        placed, _ = services.orders.place_order(old, cart(second), None)
+        assert services.orders.order(second, placed["id"])[0].store_id == second
+
+
+class TestMemorySlugMove(SlugMoveContract):
+    @pytest.fixture
+    def services(self):
+        from chalicelib.config import Settings
+        return bootstrap.build(Settings(scrypt_n=1024), store_kind="memory")
+
+
+@pytest.mark.aws
+class TestDynamoSlugMove(SlugMoveContract):
+    @pytest.fixture
+    def services(self, dynamo_services):
+        return dynamo_services
