@@ -18,7 +18,7 @@ from chalicelib.orders.serialize import serialize_order
 from chalicelib.orders.states import STATUSES, plan_restock, plan_transition
 from chalicelib.pagination import decode_key_cursor, encode_key_cursor, parse_limit
 from chalicelib.phones import normalize_phone
-from chalicelib.shipping.rates import merged_rates, quote
+from chalicelib.shipping.rates import quote, rate_for
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
 MAX_BULK = 100
@@ -78,8 +78,7 @@ class OrderService:
         commune = self._geography.find_commune(request.wilaya, request.commune)
         if commune is None:
             raise ValidationFailed(fields={"shipping.commune": "is not a commune of this wilaya"})
-        rate = next(r for r in merged_rates(snapshot.rate_overrides) if r.wilaya == request.wilaya)
-        fee = quote(rate, request.delivery_type)
+        fee = quote(rate_for(request.wilaya, snapshot.rate_overrides), request.delivery_type)
         if request.stop_desk is not None:
             # Stop desks become known per wilaya once a courier account is synced;
             # until then the merchant picks the desk when shipping.

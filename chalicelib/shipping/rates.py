@@ -47,15 +47,16 @@ def default_rate(wilaya: int) -> DeliveryRate:
     return DeliveryRate(wilaya=wilaya, home=home, stop_desk=stop_desk, enabled=True)
 
 
+def rate_for(wilaya: int, overrides: Mapping[int, Mapping[str, Any]]) -> DeliveryRate:
+    """One wilaya's rate: the default with the merchant's changes applied."""
+    changes = overrides.get(wilaya) or {}
+    return replace(default_rate(wilaya), **{k: v for k, v in changes.items()
+                                            if k in ("home", "stop_desk", "enabled")})
+
+
 def merged_rates(overrides: Mapping[int, Mapping[str, Any]]) -> List[DeliveryRate]:
     """All 69 wilayas: the defaults with the merchant's changes applied."""
-    rates = []
-    for code in WILAYA_CODES:
-        rate = default_rate(code)
-        changes = overrides.get(code) or {}
-        rates.append(replace(rate, **{k: v for k, v in changes.items()
-                                      if k in ("home", "stop_desk", "enabled")}))
-    return rates
+    return [rate_for(code, overrides) for code in WILAYA_CODES]
 
 
 def _fee(value: Any, path: str, errors: Dict[str, str], nullable: bool) -> Any:

@@ -21,8 +21,7 @@ class ShippingService:
         return self.rates(store_id)
 
     def quote(self, store_id: str, wilaya: int, delivery_type: str) -> int:
-        rate = next(r for r in self.rates(store_id) if r.wilaya == wilaya)
-        return rules.quote(rate, delivery_type)
+        return rules.quote(rules.rate_for(wilaya, self._store.overrides(store_id)), delivery_type)
 
     def serialize_rates(self, store_id: str, rates: List[rules.DeliveryRate]) -> Dict[str, Any]:
         return {"rates": [dict(self._names(rate.wilaya), wilaya=rate.wilaya, home=rate.home,
