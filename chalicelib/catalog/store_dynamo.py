@@ -1,6 +1,8 @@
 """CatalogStore on DynamoDB (DATA-MODEL question 4).
 
-  STORE#<store> / PRODUCT#<pid>                  the product, with `version`, `deleted`
+  STORE#<store> / PRODUCT#<pid>                  the product, with `version`, `deleted`; the
+                                                 version moves with the product and with its
+                                                 variants' listing (never with stock)
   STORE#<store> / PRODUCT#<pid>#VARIANT#<vid>    a variant; stock lives here, with `version`
   STORE#<store> / SKU#<lowercased sku>           the SKU's claim (uniqueness per store)
   STOCK#<vid>   / <at>#<movement id>             the variant's stock movements
@@ -229,9 +231,10 @@ class DynamoCatalogStore:
                     tx.save(_sku_claim(product.store_id, variant),
                             condition=SkuItem.pk.does_not_exist())
                 tx.save(_variant_item(variant), condition=VariantItem.pk.does_not_exist())
-                # The product still exists and is not deleted.
+                # The product still exists and is not deleted. Its version moves
+                # with what it sells (checkout caches are verified against it).
                 tx.update(ProductItem(*ProductItem.key(product.store_id, product.id)),
-                          actions=[ProductItem.variant_count.add(1)],
+                          actions=[ProductItem.variant_count.add(1), ProductItem.version.add(1)],
                           condition=ProductItem.deleted == False)  # noqa: E712
         except TransactWriteError as error:
             if not dynamo.was_cancelled(error):
@@ -257,6 +260,9 @@ class DynamoCatalogStore:
                                    VariantItem.options.set(dict(variant.options)),
                                    VariantItem.price.set(variant.price), VariantItem.version.add(1)],
                           condition=VariantItem.version == previous.version)
+                # What the product sells changed: its version says so.
+                tx.update(ProductItem(*ProductItem.key(product.store_id, product.id)),
+                          actions=[ProductItem.version.add(1)], condition=ProductItem.pk.exists())
         except TransactWriteError as error:
             if not dynamo.was_cancelled(error):
                 raise dynamo.unavailable(error) from error
@@ -274,9 +280,9 @@ class DynamoCatalogStore:
                     tx.delete(SkuItem(*SkuItem.key(product.store_id, variant.sku)),
                               condition=SkuItem.variant_id == variant.id)
                 tx.delete(_variant_item(variant), condition=VariantItem.pk.exists())
-                # A product keeps at least one variant.
+                # A product keeps at least one variant; its version moves with them.
                 tx.update(ProductItem(*ProductItem.key(product.store_id, product.id)),
-                          actions=[ProductItem.variant_count.add(-1)],
+                          actions=[ProductItem.variant_count.add(-1), ProductItem.version.add(1)],
                           condition=ProductItem.variant_count > 1)
         except TransactWriteError as error:
             if not dynamo.was_cancelled(error):

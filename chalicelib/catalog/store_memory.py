@@ -92,6 +92,7 @@ class MemoryCatalogStore:
         with self._lock:
             self._claim_skus(product.store_id, [variant], ["sku"])
             self._variants[variant.id] = variant
+            self._bump(product)
 
     def update_variant(self, product: Product, variant: Variant, previous: Variant) -> None:
         with self._lock:
@@ -104,6 +105,7 @@ class MemoryCatalogStore:
                     self._skus.pop((product.store_id, sku_key(previous.sku)), None)
             # Stock may have moved since the read: keep the stored count.
             self._variants[variant.id] = replace(variant, stock=current.stock)
+            self._bump(product)
 
     def delete_variant(self, product: Product, variant: Variant) -> None:
         with self._lock:
@@ -116,6 +118,13 @@ class MemoryCatalogStore:
             del self._variants[variant.id]
             if variant.sku:
                 self._skus.pop((product.store_id, sku_key(variant.sku)), None)
+            self._bump(product)
+
+    def _bump(self, product: Product) -> None:
+        # A product's version moves with what it sells, as on DynamoDB.
+        key = (product.store_id, product.id)
+        current = self._products[key]
+        self._products[key] = replace(current, version=current.version + 1)
 
     def adjust_stock(self, variant: Variant, delta: int, movement: StockMovement) -> None:
         with self._lock:

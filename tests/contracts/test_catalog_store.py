@@ -127,6 +127,20 @@ class CatalogStoreContract:
         assert (read.name, read.published) == ("Robe", False) and updated.version == read.version
         assert sorted(v.stock for v in read.variants) == [0, 5]
 
+    def test_product_version_moves_with_what_it_sells_never_with_stock(self, catalog, store_id):
+        product = self.robe(catalog, store_id)
+        variant = product.variants[0]
+        catalog.change_stock(store_id, product.id, variant.id, {"adjust": 3, "reason": "restock"}, ACTOR)
+        versions = [product.version, catalog.product(store_id, product.id).version]
+        catalog.update_variant(store_id, product.id, variant.id, {"price": 6600})
+        versions.append(catalog.product(store_id, product.id).version)
+        grown = catalog.add_variant(store_id, product.id, {"options": {"taille": "XL"}})
+        versions.append(grown.version)
+        added = next(v for v in grown.variants if v.options == {"taille": "XL"})
+        catalog.delete_variant(store_id, product.id, added.id)
+        versions.append(catalog.product(store_id, product.id).version)
+        assert versions[0] == versions[1] < versions[2] < versions[3] < versions[4]
+
 
 class TestMemoryCatalogStore(CatalogStoreContract):
     @pytest.fixture
