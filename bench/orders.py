@@ -27,17 +27,20 @@ def checkout_body(product):
                        "quantity": 1}]}
 
 
-def bare_checkout(template, entry):
-    """The very TransactWriteItems a checkout makes (same items, same indexes), sent
-    straight to DynamoDB: no HTTP, no reads, no validation."""
-    from chalicelib.orders.items_dynamo import OrderSequenceItem
-    from chalicelib.orders.store_dynamo import DynamoOrderStore
-
+def bare_checkout(services, template, entry):
+    """The very TransactWriteItems a checkout makes (same items, same indexes, the same
+    checks of the product and rates it was priced from), sent straight to DynamoDB:
+    no HTTP, no reads, no validation."""
     from chalicelib.accounts.store_dynamo import SlugItem
+    from chalicelib.orders.items_dynamo import OrderSequenceItem
+    from chalicelib.orders.snapshot_cache import CheckoutBasis
+    from chalicelib.orders.store_dynamo import DynamoOrderStore
 
     store = DynamoOrderStore()
     store_id, slug = f"bare-{uuid.uuid4().hex}", f"bare-{uuid.uuid4().hex[:12]}"
     SlugItem(*SlugItem.key(slug), store_id=store_id).save()
+    product = services.catalog.create_product(store_id, {"name": "Bench", "price": 1000})
+    basis = CheckoutBasis(((product.id, product.version),), rates_version=0)
     state = {"last": 1000}
 
     def run():
@@ -46,7 +49,7 @@ def bare_checkout(template, entry):
         sequence = None if last == 1000 else OrderSequenceItem(*OrderSequenceItem.key(store_id), last=last)
         store._write_new_order(order, entry, sequence, last, uuid.uuid4().hex, "hash",
                                {"id": order.id, "number": order.number},
-                               order.created_at + timedelta(days=1), slug)
+                               order.created_at + timedelta(days=1), slug, basis)
         state["last"] = last + 1
     return run
 
@@ -128,7 +131,7 @@ def main() -> None:
                                      headers={"Idempotency-Key": uuid.uuid4().hex})
         merchant_store = session.get(f"{base}/v1/store").json()["id"]
         template, timeline = services.orders.order(merchant_store, place().json()["id"])
-        bare = bare_checkout(template, timeline[0])
+        bare = bare_checkout(services, template, timeline[0])
         timed(place, 20)
         timed(bare, 20)
         # Interleaved, so both see the same table size and the same machine load.

@@ -20,15 +20,26 @@ class IdempotencyRecord:
 
 @dataclass(frozen=True)
 class CheckoutSnapshot:
-    """Everything a checkout reads, read at once."""
+    """Everything a checkout reads, read at once (or remembered from an earlier read).
+
+    `basis` is the store's own record of the versions the snapshot holds; it goes
+    back to `place_order`, which writes the order only if they still hold. A
+    remembered snapshot (`remembered`) does not know the idempotency record: the
+    write finds it."""
     products: Dict[str, Any]                 # product id -> Product (not deleted), with its variants
     rate_overrides: Dict[int, Dict[str, Any]]
     last_number: int                         # 1000 while the store has no order
     idempotency: Optional["IdempotencyRecord"]
+    basis: Any = None
+    remembered: bool = False
 
 
 class SlugMoved(Exception):
     """The slug no longer names the store the checkout was priced for."""
+
+
+class SnapshotStale(Exception):
+    """The catalog or the delivery rates changed since the snapshot was read."""
 
 
 class IdempotencyReplay(Exception):
@@ -63,18 +74,20 @@ class OrderQuery:
 
 class OrderStore(Protocol):
     def checkout_snapshot(self, store_id: str, product_variants: List[Tuple[str, str]],
-                          idempotency_key: Optional[str]) -> CheckoutSnapshot:
+                          idempotency_key: Optional[str], fresh: bool = False) -> CheckoutSnapshot:
         """The cart's products and variants, the rates, the order counter and the
-        idempotency record, in one read where the storage allows it."""
+        idempotency record, in one read where the storage allows it. Unless `fresh`,
+        the store may answer from what it read for earlier checkouts of this store."""
 
     def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
                     request_hash: str, respond: Callable[[Order], Dict[str, Any]],
-                    expires_at: datetime, last_number: Optional[int] = None,
+                    expires_at: datetime, snapshot: Optional[CheckoutSnapshot] = None,
                     slug: Optional[str] = None) -> Tuple[Order, Dict[str, Any]]:
         """Give the draft the store's next number and write order, first timeline
         entry, number claim and idempotency record in one transaction. Returns the
-        order and the response body recorded for the key. `last_number` is the
-        counter as just read (None: read it here); a stale value only costs a retry.
+        order and the response body recorded for the key. `snapshot` is what the
+        draft was priced from: its counter is tried first (a stale one only costs a
+        retry) and its basis is re-checked in the transaction (SnapshotStale).
         Raises IdempotencyReplay / IdempotencyKeyReused when the key was used already,
         and SlugMoved when `slug` (checked in the same transaction) no longer names
         the draft's store."""

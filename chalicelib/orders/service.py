@@ -13,7 +13,8 @@ from chalicelib.ids import new_id
 from chalicelib.orders import checkout
 from chalicelib.orders.model import Actor, Order, TimelineEntry
 from chalicelib.orders.names import name_key
-from chalicelib.orders.ports import IdempotencyReplay, OrderQuery, OrderStore, SlugMoved
+from chalicelib.orders.ports import (CheckoutSnapshot, IdempotencyReplay, OrderQuery, OrderStore,
+                                     SlugMoved, SnapshotStale)
 from chalicelib.orders.serialize import serialize_order
 from chalicelib.orders.states import STATUSES, plan_restock, plan_transition
 from chalicelib.pagination import decode_key_cursor, encode_key_cursor, parse_limit
@@ -23,6 +24,7 @@ from chalicelib.shipping.rates import quote, rate_for
 IDEMPOTENCY_TTL = timedelta(hours=24)
 MAX_BULK = 100
 SLUG_CACHE_SIZE = 4096
+PRICING_ATTEMPTS = 3
 EXPORT_MAX = 20_000
 CUSTOMER_CANCELLABLE = ("pending", "confirmed")
 
@@ -68,9 +70,28 @@ class OrderService:
             raise ValidationFailed(fields={"Idempotency-Key": "must be 1 to 255 characters"})
         request = checkout.parse_checkout(body)
         request_hash = _request_hash(body)
-        # One read for the cart, the rates, the counter and the idempotency record.
-        snapshot = self._store.checkout_snapshot(
-            store_id, [(item.product_id, item.variant_id) for item in request.items], idempotency_key)
+        cart = [(item.product_id, item.variant_id) for item in request.items]
+        fresh = False
+        for _ in range(PRICING_ATTEMPTS):
+            # One read for the cart, the rates, the counter and the idempotency
+            # record, or none when the store remembers them from earlier checkouts.
+            snapshot = self._store.checkout_snapshot(store_id, cart, idempotency_key, fresh=fresh)
+            try:
+                return self._price_and_place(slug, store_id, request, request_hash,
+                                             snapshot, idempotency_key)
+            except ValidationFailed:
+                if not snapshot.remembered:
+                    raise
+                # What was remembered may be what refused the cart, and a replay
+                # of an earlier order must not be judged by today's catalog.
+            except SnapshotStale:
+                pass    # the catalog or the rates moved since the read: price again
+            fresh = True
+        raise ConcurrentChange("The store's catalog changed meanwhile; try again.")
+
+    def _price_and_place(self, slug: str, store_id: str, request: checkout.CheckoutRequest,
+                         request_hash: str, snapshot: CheckoutSnapshot,
+                         idempotency_key: Optional[str]) -> Tuple[Dict[str, Any], bool]:
         if snapshot.idempotency is not None:
             if snapshot.idempotency.request_hash != request_hash:
                 raise IdempotencyKeyReused()
@@ -96,7 +117,7 @@ class OrderService:
             _, response = self._store.place_order(
                 draft, entry, idempotency_key, request_hash,
                 lambda order: serialize_order(order, self._geography), now + IDEMPOTENCY_TTL,
-                last_number=snapshot.last_number, slug=slug)
+                snapshot=snapshot, slug=slug)
         except IdempotencyReplay as replay:
             return replay.record.response, True
         return response, False

@@ -35,7 +35,8 @@ from chalicelib.orders.items_dynamo import (INDEXES, IdempotencyItem, NumberItem
 from chalicelib.orders.model import Order, TimelineEntry
 from chalicelib.accounts.store_dynamo import SlugItem
 from chalicelib.orders.ports import (CheckoutSnapshot, IdempotencyRecord, IdempotencyReplay,
-                                     OrderQuery, SlugMoved)
+                                     OrderQuery, SlugMoved, SnapshotStale)
+from chalicelib.orders.snapshot_cache import CheckoutBasis, SnapshotCache
 from chalicelib.shipping.store_dynamo import RatesItem, overrides_from_item
 from chalicelib.orders.states import TransitionPlan, allowed
 
@@ -64,6 +65,11 @@ def _reasons(error: TransactWriteError) -> List[Optional[str]]:
 
 
 class DynamoOrderStore:
+    def __init__(self) -> None:
+        # Per container: what recent checkouts read (verified by every checkout's
+        # transaction, see chalicelib/orders/snapshot_cache.py).
+        self._remembered = SnapshotCache()
+
     # --- checkout ----------------------------------------------------------------------
     def idempotency(self, store_id: str, key: str) -> Optional[IdempotencyRecord]:
         try:
@@ -81,7 +87,14 @@ class DynamoOrderStore:
         raise IdempotencyReplay(record)
 
     def checkout_snapshot(self, store_id: str, product_variants: List[Tuple[str, str]],
-                          idempotency_key: Optional[str]) -> CheckoutSnapshot:
+                          idempotency_key: Optional[str], fresh: bool = False) -> CheckoutSnapshot:
+        cart_products = {product_id for product_id, _ in product_variants}
+        remembered = None if fresh else self._remembered.recall(store_id, product_variants)
+        if remembered is not None:
+            return CheckoutSnapshot(
+                products=remembered.products, rate_overrides=remembered.rate_overrides,
+                last_number=remembered.last_number, idempotency=None,
+                basis=remembered.basis(cart_products), remembered=True)
         keys = {RatesItem.key(store_id), OrderSequenceItem.key(store_id)}
         if idempotency_key:
             keys.add(IdempotencyItem.key(store_id, idempotency_key))
@@ -105,20 +118,27 @@ class DynamoOrderStore:
         by_type = {type(row): row for row in rows}
         rates, sequence = by_type.get(RatesItem), by_type.get(OrderSequenceItem)
         record = by_type.get(IdempotencyItem)
+        overrides = overrides_from_item(rates) if rates else {}
+        rates_version = int(rates.version or 0) if rates else 0
+        last_number = int(sequence.last) if sequence else FIRST_NUMBER - 1
+        self._remembered.remember(store_id, cart_products, products, overrides, rates_version,
+                                  last_number)
         return CheckoutSnapshot(
-            products=products, rate_overrides=overrides_from_item(rates) if rates else {},
-            last_number=int(sequence.last) if sequence else FIRST_NUMBER - 1,
+            products=products, rate_overrides=overrides, last_number=last_number,
             idempotency=IdempotencyRecord(idempotency_key, record.request_hash,
-                                          json.loads(record.response), record.ttl) if record else None)
+                                          json.loads(record.response), record.ttl) if record else None,
+            basis=CheckoutBasis(tuple(sorted((pid, p.version) for pid, p in products.items())),
+                                rates_version))
 
     def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
                     request_hash: str, respond: Callable[[Order], Dict[str, Any]],
-                    expires_at: datetime, last_number: Optional[int] = None,
+                    expires_at: datetime, snapshot: Optional[CheckoutSnapshot] = None,
                     slug: Optional[str] = None) -> Tuple[Order, Dict[str, Any]]:
+        basis = snapshot.basis if snapshot is not None else None
         for attempt in range(PLACE_ATTEMPTS):
-            if attempt == 0 and last_number is not None:
-                # The counter as the caller just read it; if stale, the condition says so.
-                last = last_number
+            if attempt == 0 and snapshot is not None:
+                # The counter as the snapshot has it; if stale, the condition says so.
+                last = snapshot.last_number
                 sequence = (None if last == FIRST_NUMBER - 1 else
                             OrderSequenceItem(*OrderSequenceItem.key(draft.store_id), last=last))
             else:
@@ -127,18 +147,22 @@ class DynamoOrderStore:
             response = respond(order)
             try:
                 self._write_new_order(order, entry, sequence, last, idempotency_key,
-                                      request_hash, response, expires_at, slug)
+                                      request_hash, response, expires_at, slug, basis)
+                self._remembered.numbered(draft.store_id, order.number)
                 return order, response
             except ConcurrentChange:
                 pass    # another checkout took this number first: read the counter again
             except TransactWriteError as error:
-                labels = self._place_labels(sequence, idempotency_key, slug)
+                labels = self._place_labels(sequence, idempotency_key, slug, basis)
                 failed = {label for label, code in zip(labels, _reasons(error))
                           if code == "ConditionalCheckFailed"}
                 if "slug" in failed:
                     raise SlugMoved() from error
                 if "idempotency" in failed:
                     self._replay_or_refuse(draft.store_id, idempotency_key, request_hash)
+                if failed & {"catalog", "rates"}:
+                    self._remembered.forget(draft.store_id)
+                    raise SnapshotStale() from error
                 if not failed & {"sequence", "number"}:
                     raise ServiceUnavailable() from error
             time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
@@ -154,10 +178,12 @@ class DynamoOrderStore:
 
     @staticmethod
     def _place_labels(sequence: Optional[OrderSequenceItem], key: Optional[str],
-                      slug: Optional[str]) -> List[str]:
+                      slug: Optional[str], basis: Optional[CheckoutBasis]) -> List[str]:
         # PynamoDB sends condition checks, then puts, then updates: the order
         # cancellation reasons come back in.
         checks = ["slug"] if slug else []
+        if basis is not None:
+            checks += ["catalog"] * len(basis.products) + ["rates"]
         puts = (["sequence"] if sequence is None else []) + ["number", "order", "timeline"]
         puts += ["idempotency"] if key else []
         return checks + puts + (["sequence"] if sequence is not None else [])
@@ -165,13 +191,15 @@ class DynamoOrderStore:
     def _write_new_order(self, order: Order, entry: TimelineEntry,
                          sequence: Optional[OrderSequenceItem], last: int, key: Optional[str],
                          request_hash: str, response: Dict[str, Any], expires_at: datetime,
-                         slug: Optional[str] = None) -> None:
+                         slug: Optional[str] = None, basis: Optional[CheckoutBasis] = None) -> None:
         try:
             with dynamo.transaction() as tx:
                 if slug:
                     # The slug still names this store (the caller may have it cached).
                     tx.condition_check(SlugItem, *SlugItem.key(slug),
                                        condition=SlugItem.store_id == order.store_id)
+                if basis is not None:
+                    self._check_basis(tx, order.store_id, basis)
                 if sequence is None:
                     # The store's first order: nobody else created the counter meanwhile.
                     tx.save(OrderSequenceItem(*OrderSequenceItem.key(order.store_id), last=order.number),
@@ -196,6 +224,18 @@ class DynamoOrderStore:
             if not dynamo.was_cancelled(error):
                 raise dynamo.unavailable(error) from error
             raise
+
+    @staticmethod
+    def _check_basis(tx: Any, store_id: str, basis: CheckoutBasis) -> None:
+        for product_id, version in basis.products:
+            # The order is priced from this version of the product and its variants.
+            tx.condition_check(ProductItem, *ProductItem.key(store_id, product_id),
+                               condition=ProductItem.version == version)
+        # The delivery fee comes from these rates (or the zone defaults, while the
+        # store never saved any).
+        tx.condition_check(RatesItem, *RatesItem.key(store_id),
+                           condition=(RatesItem.version == basis.rates_version) if basis.rates_version
+                           else RatesItem.pk.does_not_exist())
 
     # --- reads ---------------------------------------------------------------------------
     def order(self, order_id: str) -> Optional[Tuple[Order, List[TimelineEntry]]]:

@@ -11,7 +11,7 @@ from chalicelib.errors import (ConcurrentChange, IdempotencyKeyReused, InvalidTr
                                ValidationFailed)
 from chalicelib.orders.model import Order, TimelineEntry
 from chalicelib.orders.ports import (CheckoutSnapshot, IdempotencyRecord, IdempotencyReplay,
-                                     OrderQuery, SlugMoved)
+                                     OrderQuery, SlugMoved, SnapshotStale)
 from chalicelib.orders.states import TransitionPlan, allowed
 
 FIRST_NUMBER = 1001
@@ -34,20 +34,29 @@ class MemoryOrderStore:
         self._idempotency: Dict[Tuple[str, str], IdempotencyRecord] = {}
 
     def checkout_snapshot(self, store_id: str, product_variants: List[Tuple[str, str]],
-                          idempotency_key: Optional[str]) -> CheckoutSnapshot:
+                          idempotency_key: Optional[str], fresh: bool = False) -> CheckoutSnapshot:
         products = {}
         for product_id, _ in product_variants:
             product = self._catalog.product(store_id, product_id)
             if product is not None:
                 products[product_id] = product
+        overrides = self._rates.overrides(store_id)
         return CheckoutSnapshot(
-            products=products, rate_overrides=self._rates.overrides(store_id),
+            products=products, rate_overrides=overrides,
             last_number=self._last_number.get(store_id, FIRST_NUMBER - 1),
-            idempotency=self._idempotency.get((store_id, idempotency_key)) if idempotency_key else None)
+            idempotency=self._idempotency.get((store_id, idempotency_key)) if idempotency_key else None,
+            basis=self._basis(store_id, products.keys(), overrides))
+
+    def _basis(self, store_id: str, product_ids: Any, overrides: Any) -> Tuple[Any, ...]:
+        versions = []
+        for product_id in sorted(product_ids):
+            product = self._catalog.product(store_id, product_id)
+            versions.append((product_id, product.version if product else None))
+        return tuple(versions), overrides
 
     def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
                     request_hash: str, respond: Callable[[Order], Dict[str, Any]],
-                    expires_at: datetime, last_number: Optional[int] = None,
+                    expires_at: datetime, snapshot: Optional[CheckoutSnapshot] = None,
                     slug: Optional[str] = None) -> Tuple[Order, Dict[str, Any]]:
         with self._lock:
             if slug and self._accounts.store_id_for_slug(slug) != draft.store_id:
@@ -58,6 +67,10 @@ class MemoryOrderStore:
                     if existing.request_hash != request_hash:
                         raise IdempotencyKeyReused()
                     raise IdempotencyReplay(existing)
+            if snapshot is not None and snapshot.basis is not None:
+                products = [product_id for product_id, _ in snapshot.basis[0]]
+                if self._basis(draft.store_id, products, self._rates.overrides(draft.store_id)) != snapshot.basis:
+                    raise SnapshotStale()
             number = self._last_number.get(draft.store_id, FIRST_NUMBER - 1) + 1
             order = replace(draft, number=number)
             response = respond(order)

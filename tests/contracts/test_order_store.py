@@ -5,8 +5,9 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.errors import (ConcurrentChange, IdempotencyKeyReused, InsufficientStock,
-                               InvalidTransition, NotFound)
+                               InvalidTransition, NotFound, ValidationFailed)
 from chalicelib.orders.model import Actor
+from chalicelib.orders.ports import SnapshotStale
 
 ACTOR = Actor("merchant", "ac_1", "Amina")
 
@@ -103,6 +104,88 @@ class TestMemoryOrderStore(OrderStoreContract):
 
 @pytest.mark.aws
 class TestDynamoOrderStore(OrderStoreContract):
+    @pytest.fixture
+    def services(self, dynamo_services):
+        return dynamo_services
+
+
+class CatalogChangeContract:
+    """What a checkout charges follows the catalog and the rates, however the store
+    answers its snapshot (DynamoDB remembers the last read per container; the
+    transaction re-checks it)."""
+
+    @pytest.fixture
+    def shop(self, services):
+        slug = f"v-{uuid.uuid4().hex[:10]}"
+        store_id = services.accounts.signup({"email": f"{slug}@example.dz", "password": "sel-et-poivre-2026",
+                                             "store": {"name": "V", "slug": slug}})["store"]["id"]
+        product = services.catalog.create_product(store_id, {"name": "Robe", "price": 1000, "stock": 3})
+        return services, slug, store_id, product
+
+    def place(self, shop, key=None):
+        services, slug, _, product = shop
+        return services.orders.place_order(slug, {
+            "customer": {"name": "Amina", "phone": "0555123456"},
+            "shipping": {"wilaya": 16, "commune": "1605", "address": "x", "delivery_type": "home"},
+            "items": [{"product_id": product.id, "variant_id": product.variants[0].id,
+                       "quantity": 2}]}, key)[0]
+
+    def test_a_new_price_is_charged_by_the_next_checkout(self, shop):
+        services, _, store_id, product = shop
+        assert self.place(shop)["totals"]["items"] == 2000
+        services.catalog.update_variant(store_id, product.id, product.variants[0].id, {"price": 1250})
+        assert self.place(shop)["totals"]["items"] == 2500
+
+    def test_new_rates_are_charged_by_the_next_checkout(self, shop):
+        services, _, store_id, _ = shop
+        before = self.place(shop)["totals"]["delivery"]
+        services.shipping.update_rates(store_id, {"rates": [{"wilaya": 16, "home": before + 150}]})
+        assert self.place(shop)["totals"]["delivery"] == before + 150
+
+    def test_an_unpublished_product_is_refused_until_published_again(self, shop):
+        services, _, store_id, product = shop
+        self.place(shop)
+        services.catalog.update_product(store_id, product.id, {"published": False})
+        with pytest.raises(ValidationFailed) as refused:
+            self.place(shop)
+        assert "items[0].product_id" in refused.value.fields
+        services.catalog.update_product(store_id, product.id, {"published": True})
+        assert self.place(shop)["status"] == "pending"
+
+    def test_a_replay_answers_as_the_first_time_whatever_the_catalog_does(self, shop):
+        services, _, store_id, product = shop
+        key = uuid.uuid4().hex
+        first = self.place(shop, key)
+        services.catalog.update_variant(store_id, product.id, product.variants[0].id, {"price": 1250})
+        assert self.place(shop, key) == first
+        services.catalog.update_product(store_id, product.id, {"published": False})
+        assert self.place(shop, key) == first
+
+    def test_a_change_between_the_read_and_the_write_is_refused(self, shop):
+        services, _, store_id, product = shop
+        store, cart = services.order_store, [(product.id, product.variants[0].id)]
+        placed = self.place(shop)
+        draft, timeline = services.orders.order(store_id, placed["id"])
+        write = lambda snapshot: store.place_order(
+            draft.changed(id=f"or_{uuid.uuid4().hex}"), timeline[0], None, "h",
+            lambda order: {"id": order.id}, draft.created_at, snapshot=snapshot)
+        snapshot = store.checkout_snapshot(store_id, cart, None, fresh=True)
+        services.catalog.update_variant(store_id, product.id, product.variants[0].id, {"price": 1250})
+        with pytest.raises(SnapshotStale):
+            write(snapshot)
+        order, _ = write(store.checkout_snapshot(store_id, cart, None, fresh=True))
+        assert order.number == placed["number"] + 1
+
+
+class TestMemoryCatalogChange(CatalogChangeContract):
+    @pytest.fixture
+    def services(self):
+        from chalicelib.config import Settings
+        return bootstrap.build(Settings(scrypt_n=1024), store_kind="memory")
+
+
+@pytest.mark.aws
+class TestDynamoCatalogChange(CatalogChangeContract):
     @pytest.fixture
     def services(self, dynamo_services):
         return dynamo_services

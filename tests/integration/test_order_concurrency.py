@@ -19,10 +19,13 @@ def shop(dynamo_services):
     return dynamo_services, slug, store_id, product
 
 
-def body(product, quantity=1):
+def body(product, quantity=1, variant=False):
+    line = {"product_id": product.id, "quantity": quantity}
+    if variant:     # a storefront's cart names the variant: checkouts may use what they remember
+        line["variant_id"] = product.variants[0].id
     return {"customer": {"name": "Client", "phone": "0555123456"},
             "shipping": {"wilaya": 16, "commune": "1605", "address": "x", "delivery_type": "home"},
-            "items": [{"product_id": product.id, "quantity": quantity}]}
+            "items": [line]}
 
 
 def test_fifty_confirms_compete_for_ten_units(shop):
@@ -53,6 +56,17 @@ def test_concurrent_checkouts_get_unique_gapless_numbers(shop):
     services, slug, _, product = shop
     results = race(30, lambda n: services.orders.place_order(slug, body(product), None)[0]["number"])
     assert sorted(results) == list(range(1001, 1031))
+
+
+def test_containers_remembering_the_counter_still_number_without_gaps(shop, aws):
+    from chalicelib import bootstrap
+    services, slug, _, product = shop
+    # Four containers, each remembering what its own checkouts read.
+    containers = [services] + [bootstrap.build(aws.settings) for _ in range(3)]
+    warm = [c.orders.place_order(slug, body(product, variant=True), None)[0]["number"] for c in containers]
+    raced = race(24, lambda n: containers[n % 4].orders.place_order(
+        slug, body(product, variant=True), None)[0]["number"])
+    assert sorted(warm + raced) == list(range(1001, 1029))
 
 
 def test_concurrent_retries_with_one_key_make_one_order(shop):
