@@ -12,7 +12,22 @@ from chalicelib.orders.ports import SnapshotStale
 ACTOR = Actor("merchant", "ac_1", "Amina")
 
 
-class OrderStoreContract:
+class OnMemory:
+    @pytest.fixture
+    def services(self):
+        from chalicelib.config import Settings
+        return bootstrap.build(Settings(scrypt_n=1024), store_kind="memory")
+
+
+class OnDynamo:
+    @pytest.fixture
+    def services(self, dynamo_services):
+        return dynamo_services
+
+
+class WithShop:
+    """A fresh store with one product (three in stock), on the services under test."""
+
     @pytest.fixture
     def services(self):
         raise NotImplementedError
@@ -24,6 +39,9 @@ class OrderStoreContract:
                                              "store": {"name": "C", "slug": slug}})["store"]["id"]
         product = services.catalog.create_product(store_id, {"name": "Robe", "price": 1000, "stock": 3})
         return services, slug, store_id, product
+
+
+class OrderStoreContract(WithShop):
 
     def place(self, shop, quantity=1, key=None, name="Amina Benali", phone="0555123456"):
         services, slug, _, product = shop
@@ -95,32 +113,19 @@ class OrderStoreContract:
         assert [o.id for o in page + rest] == [second["id"], first["id"]] and end is None
 
 
-class TestMemoryOrderStore(OrderStoreContract):
-    @pytest.fixture
-    def services(self):
-        from chalicelib.config import Settings
-        return bootstrap.build(Settings(scrypt_n=1024), store_kind="memory")
+class TestMemoryOrderStore(OnMemory, OrderStoreContract):
+    pass
 
 
 @pytest.mark.aws
-class TestDynamoOrderStore(OrderStoreContract):
-    @pytest.fixture
-    def services(self, dynamo_services):
-        return dynamo_services
+class TestDynamoOrderStore(OnDynamo, OrderStoreContract):
+    pass
 
 
-class CatalogChangeContract:
+class CatalogChangeContract(WithShop):
     """What a checkout charges follows the catalog and the rates, however the store
     answers its snapshot (DynamoDB remembers the last read per container; the
-    transaction re-checks it)."""
-
-    @pytest.fixture
-    def shop(self, services):
-        slug = f"v-{uuid.uuid4().hex[:10]}"
-        store_id = services.accounts.signup({"email": f"{slug}@example.dz", "password": "sel-et-poivre-2026",
-                                             "store": {"name": "V", "slug": slug}})["store"]["id"]
-        product = services.catalog.create_product(store_id, {"name": "Robe", "price": 1000, "stock": 3})
-        return services, slug, store_id, product
+    transaction re-checks it). Its carts name the variant, as storefronts do."""
 
     def place(self, shop, key=None):
         services, slug, _, product = shop
@@ -177,18 +182,13 @@ class CatalogChangeContract:
         assert order.number == placed["number"] + 1
 
 
-class TestMemoryCatalogChange(CatalogChangeContract):
-    @pytest.fixture
-    def services(self):
-        from chalicelib.config import Settings
-        return bootstrap.build(Settings(scrypt_n=1024), store_kind="memory")
+class TestMemoryCatalogChange(OnMemory, CatalogChangeContract):
+    pass
 
 
 @pytest.mark.aws
-class TestDynamoCatalogChange(CatalogChangeContract):
-    @pytest.fixture
-    def services(self, dynamo_services):
-        return dynamo_services
+class TestDynamoCatalogChange(OnDynamo, CatalogChangeContract):
+    pass
 
 
 class SlugMoveContract:
@@ -213,15 +213,10 @@ class SlugMoveContract:
         assert services.orders.order(second, placed["id"])[0].store_id == second
 
 
-class TestMemorySlugMove(SlugMoveContract):
-    @pytest.fixture
-    def services(self):
-        from chalicelib.config import Settings
-        return bootstrap.build(Settings(scrypt_n=1024), store_kind="memory")
+class TestMemorySlugMove(OnMemory, SlugMoveContract):
+    pass
 
 
 @pytest.mark.aws
-class TestDynamoSlugMove(SlugMoveContract):
-    @pytest.fixture
-    def services(self, dynamo_services):
-        return dynamo_services
+class TestDynamoSlugMove(OnDynamo, SlugMoveContract):
+    pass
