@@ -45,14 +45,11 @@ class MemoryOrderStore:
             products=products, rate_overrides=overrides,
             last_number=self._last_number.get(store_id, FIRST_NUMBER - 1),
             idempotency=self._idempotency.get((store_id, idempotency_key)) if idempotency_key else None,
-            basis=self._basis(store_id, products.keys(), overrides))
+            basis=self._basis(products, overrides))
 
-    def _basis(self, store_id: str, product_ids: Any, overrides: Any) -> Tuple[Any, ...]:
-        versions = []
-        for product_id in sorted(product_ids):
-            product = self._catalog.product(store_id, product_id)
-            versions.append((product_id, product.version if product else None))
-        return tuple(versions), overrides
+    @staticmethod
+    def _basis(products: Dict[str, Any], overrides: Any) -> Tuple[Any, ...]:
+        return tuple(sorted((pid, product.version) for pid, product in products.items())), overrides
 
     def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
                     request_hash: str, respond: Callable[[Order], Dict[str, Any]],
@@ -68,8 +65,10 @@ class MemoryOrderStore:
                         raise IdempotencyKeyReused()
                     raise IdempotencyReplay(existing)
             if snapshot is not None and snapshot.basis is not None:
-                products = [product_id for product_id, _ in snapshot.basis[0]]
-                if self._basis(draft.store_id, products, self._rates.overrides(draft.store_id)) != snapshot.basis:
+                # The order is priced from these products and rates, as they still are.
+                current = {pid: self._catalog.product(draft.store_id, pid) for pid, _ in snapshot.basis[0]}
+                if (None in current.values() or self._basis(
+                        current, self._rates.overrides(draft.store_id)) != snapshot.basis):
                     raise SnapshotStale()
             number = self._last_number.get(draft.store_id, FIRST_NUMBER - 1) + 1
             order = replace(draft, number=number)
