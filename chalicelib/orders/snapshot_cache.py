@@ -35,10 +35,14 @@ class Remembered:
     last_number: int = 0
 
     def basis(self, product_ids: Iterable[str]) -> CheckoutBasis:
-        return CheckoutBasis(
-            tuple(sorted((pid, self.products[pid].version) for pid in set(product_ids)
-                         if pid in self.products)),
-            self.rates_version)
+        return basis_of({pid: self.products[pid] for pid in product_ids if pid in self.products},
+                        self.rates_version)
+
+
+def basis_of(products: Dict[str, Any], rates_version: int) -> CheckoutBasis:
+    """The basis of a snapshot holding these products (id -> Product) and rates."""
+    return CheckoutBasis(tuple(sorted((pid, p.version) for pid, p in products.items())),
+                         rates_version)
 
 
 class SnapshotCache:

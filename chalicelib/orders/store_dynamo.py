@@ -36,7 +36,7 @@ from chalicelib.orders.model import Order, TimelineEntry
 from chalicelib.accounts.store_dynamo import SlugItem
 from chalicelib.orders.ports import (CheckoutSnapshot, IdempotencyRecord, IdempotencyReplay,
                                      OrderQuery, SlugMoved, SnapshotStale)
-from chalicelib.orders.snapshot_cache import CheckoutBasis, SnapshotCache
+from chalicelib.orders.snapshot_cache import CheckoutBasis, SnapshotCache, basis_of
 from chalicelib.shipping.store_dynamo import RatesItem, overrides_from_item
 from chalicelib.orders.states import TransitionPlan, allowed
 
@@ -127,8 +127,7 @@ class DynamoOrderStore:
             products=products, rate_overrides=overrides, last_number=last_number,
             idempotency=IdempotencyRecord(idempotency_key, record.request_hash,
                                           json.loads(record.response), record.ttl) if record else None,
-            basis=CheckoutBasis(tuple(sorted((pid, p.version) for pid, p in products.items())),
-                                rates_version))
+            basis=basis_of(products, rates_version))
 
     def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
                     request_hash: str, respond: Callable[[Order], Dict[str, Any]],
