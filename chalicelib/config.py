@@ -23,6 +23,12 @@ def _int(value: Optional[str], default: int) -> int:
     return int(value)
 
 
+def _seconds_list(value: Optional[str], default: tuple) -> tuple:
+    if value is None or value.strip() == "":
+        return default
+    return tuple(int(part) for part in value.split(",") if part.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     stage: str = "local"
@@ -32,6 +38,16 @@ class Settings:
     emails_queue_url: str = ""
     email_sender: str = "no-reply@dzorders.local"
     dead_letter_queue_urls: tuple = ()
+    webhook_deliveries_queue_url: str = ""
+    # SSM parameter (SecureString) holding this deployment's VAPID key pair.
+    vapid_parameter_name: str = "/dzorders/vapid-keys"
+    # Where dashboards connect for the live bell, and where the bell posts to them
+    # (API Gateway's WebSocket management API, or the local launcher's stand-in).
+    realtime_url: str = ""
+    realtime_management_url: str = ""
+    # Seconds before each retry of a failed webhook delivery; after the last, it is dead.
+    webhook_retry_delays: tuple = (60, 300, 1800, 7200, 43200, 86400)
+    webhook_timeout_seconds: float = 10.0
     # Emulator endpoint; None in AWS so boto3 uses the real regional endpoints.
     aws_endpoint_url: Optional[str] = None
     dynamodb_endpoint_url: Optional[str] = None
@@ -66,6 +82,13 @@ class Settings:
             email_sender=env.get("EMAIL_SENDER", "no-reply@dzorders.local"),
             dead_letter_queue_urls=tuple(url for url in env.get("DEAD_LETTER_QUEUE_URLS", "").split(",")
                                          if url),
+            webhook_deliveries_queue_url=env.get("WEBHOOK_DELIVERIES_QUEUE_URL", ""),
+            vapid_parameter_name=env.get("VAPID_PARAMETER_NAME", "/dzorders/vapid-keys"),
+            realtime_url=env.get("REALTIME_URL", ""),
+            realtime_management_url=env.get("REALTIME_MANAGEMENT_URL", ""),
+            webhook_retry_delays=_seconds_list(env.get("WEBHOOK_RETRY_DELAYS"),
+                                               (60, 300, 1800, 7200, 43200, 86400)),
+            webhook_timeout_seconds=float(env.get("WEBHOOK_TIMEOUT_SECONDS") or 10.0),
             aws_endpoint_url=endpoint,
             dynamodb_endpoint_url=env.get("DYNAMODB_ENDPOINT_URL") or endpoint,
             public_api_url=env.get("PUBLIC_API_URL", "http://127.0.0.1:8000").rstrip("/"),
