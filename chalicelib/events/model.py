@@ -32,6 +32,9 @@ class Change:
     at: str
     new: Optional[Mapping[str, Any]]
     old: Optional[Mapping[str, Any]]
+    # The changed object as the API shows it (an order without its timeline),
+    # rendered by the stream adapter so events carry a snapshot of that moment.
+    view: Optional[Mapping[str, Any]] = None
 
     @property
     def item_type(self) -> Optional[str]:
@@ -50,7 +53,10 @@ def _store_created(change: Change) -> Optional[DomainEvent]:
 
 
 def _order_changed(change: Change) -> Optional[DomainEvent]:
-    """order.created on insert; order.<status> when a write changed the status."""
+    """order.created on insert; order.<status> when a write changed the status.
+
+    The data is the order as `GET /v1/orders/{id}` shows it at that change, plus
+    `previous_status`: what webhooks deliver and every channel renders from."""
     new, old = change.new or {}, change.old or {}
     if change.kind == "INSERT":
         event_type, previous = "order.created", None
@@ -58,9 +64,10 @@ def _order_changed(change: Change) -> Optional[DomainEvent]:
         event_type, previous = f"order.{new.get('status')}", old.get("status")
     else:
         return None
+    view = dict(change.view) if change.view else {
+        "id": new.get("order_id"), "number": int(new.get("number", 0)), "status": new.get("status")}
     return DomainEvent(id=change.event_id, type=event_type, at=change.at, store_id=new["store_id"],
-                       data={"order_id": new.get("order_id"), "number": int(new.get("number", 0)),
-                             "status": new.get("status"), "previous_status": previous})
+                       data={**view, "previous_status": previous})
 
 
 # Item type -> what its changes mean. Later features add their item types here.

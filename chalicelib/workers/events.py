@@ -1,9 +1,7 @@
 """Event consumers: the table stream and the email queue. Thin: decode, call, report."""
 from __future__ import annotations
 
-import json
-import logging
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 from boto3.dynamodb.types import TypeDeserializer
 from chalice.app import Blueprint
@@ -11,7 +9,8 @@ from chalice.app import Blueprint
 from chalicelib.bootstrap import services
 from chalicelib.clock import iso, utcnow
 from chalicelib.events.model import Change
-from chalicelib.logs import get_logger, log
+from chalicelib.logs import get_logger
+from chalicelib.workers.batch import each_message
 
 bp = Blueprint(__name__)
 logger = get_logger("workers")
@@ -46,11 +45,22 @@ def _image(raw: Any) -> Any:
     return {key: _value(value) for key, value in raw.items()}
 
 
+def _order_view(raw: Any) -> Any:
+    """The order in a stream image as `GET /v1/orders/{id}` shows it (no timeline)."""
+    from chalicelib.orders.items_dynamo import OrderItem, order_from_item
+    from chalicelib.orders.serialize import serialize_order
+    repaired = {key: _repaired(value) for key, value in raw.items()}
+    return serialize_order(order_from_item(OrderItem.from_raw_data(repaired)),
+                           services().geography)
+
+
 def _change(record: Any) -> Change:
     created = getattr(record, "approximate_creation_date_time", None)
+    new = _image(record.new_image)
+    view = _order_view(record.new_image) if (new or {}).get("item_type") == "order" else None
     return Change(event_id=record.event_id, kind=record.event_name,
                   at=iso(created) if created else iso(utcnow()),
-                  new=_image(record.new_image), old=_image(record.old_image))
+                  new=new, old=_image(record.old_image), view=view)
 
 
 @bp.on_dynamodb_record(stream_arn=TABLE_STREAM, batch_size=100,
@@ -61,14 +71,6 @@ def table_changes(event: Any) -> None:
     services().event_router.publish_changes([_change(record) for record in event])
 
 
-@bp.on_sqs_message(queue=EMAILS_QUEUE, batch_size=10, name="platform_emails")
-def platform_emails(event: Any) -> Dict[str, List[Dict[str, str]]]:
-    failures = []
-    for record in event:
-        message_id = record.to_dict().get("messageId", "")
-        try:
-            services().platform_mailer.handle(json.loads(record.body))
-        except Exception:  # noqa: BLE001 - reported per record, retried by SQS
-            log(logger, logging.ERROR, "email job failed", exc_info=True, message_id=message_id)
-            failures.append({"itemIdentifier": message_id})
-    return {"batchItemFailures": failures}
+@bp.on_sqs_message(queue=EMAILS_QUEUE, batch_size=10, name="emails")
+def emails(event: Any) -> Dict[str, Any]:
+    return each_message(event, services().mailer.handle, worker="emails")

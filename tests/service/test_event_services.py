@@ -23,13 +23,13 @@ def test_mailer_sends_once_per_event_id():
     services = build()
     message = {"id": "e1", "type": "store.created", "store_id": "st_9",
                "data": {"owner_email": "s9@example.dz", "name": "S9", "slug": "s9"}}
-    assert services.platform_mailer.handle(message) is True
-    assert services.platform_mailer.handle(message) is False
+    assert services.mailer.handle(message) is True
+    assert services.mailer.handle(message) is False
     assert [email.to for email in services.email_sender.sent] == ["s9@example.dz"]
 
 
 def test_mailer_ignores_what_it_does_not_handle():
     services = build()
-    assert services.platform_mailer.handle({"id": "e2", "type": "order.created"}) is False
-    assert services.platform_mailer.handle({"type": "store.created"}) is False
+    assert services.mailer.handle({"id": "e2", "type": "order.created"}) is False
+    assert services.mailer.handle({"type": "store.created"}) is False
     assert services.email_sender.sent == []
