@@ -11,6 +11,8 @@ from chalicelib.api.shipping import bp as shipping_api
 from chalicelib.api.system import bp as system_api
 from chalicelib.workers.events import bp as event_workers
 from chalicelib.workers.ops import bp as ops_workers
+from chalicelib.workers.notifications import bp as notification_workers
+# (new blueprints: import above this line)
 
 app = Chalice(app_name="dzorders")
 app.api.cors = True
@@ -26,3 +28,5 @@ app.register_blueprint(shipping_api)
 app.register_blueprint(orders_api)
 app.register_blueprint(event_workers)
 app.register_blueprint(ops_workers)
+app.register_blueprint(notification_workers)
+# (new blueprints: register above this line)

@@ -112,7 +112,6 @@ class Services:
                           lambda: publish_sns.SnsEventPublisher(self.aws, self.settings),
                           publish_sns.MemoryEventPublisher)
 
-
     @cached_property
     def dead_letters(self):
         from chalicelib.dead_letters import DeadLetterMonitor
@@ -130,9 +129,22 @@ class Services:
         return EventRouter(self.event_publisher)
 
     @cached_property
-    def platform_mailer(self):
-        from chalicelib.events.service import PlatformMailer
-        return PlatformMailer(self.email_sender, self.inbox, self.settings, self.clock)
+    def mailer(self):
+        from chalicelib.notifications.service import Mailer
+        return Mailer(self.email_sender, self.inbox, self.accounts, self.settings, self.clock)
+
+    @cached_property
+    def sms_sender(self):
+        from chalicelib.notifications import sms_sns
+        return self._pick("sms_sender", lambda: sms_sns.SnsSmsSender(self.aws),
+                          sms_sns.MemorySmsSender)
+
+    @cached_property
+    def customer_texter(self):
+        from chalicelib.notifications.service import CustomerTexter
+        return CustomerTexter(self.sms_sender, self.inbox, self.accounts, self.orders, self.clock)
+
+    # (new services: add above this line, one cached_property per area)
 
 
 def build(settings: Optional[Settings] = None, **overrides: Any) -> Services:

@@ -16,9 +16,27 @@ LANGUAGES: Tuple[str, ...] = ("fr", "ar", "en")
 ROLES: Tuple[str, ...] = ("owner", "admin", "manager", "operator", "readonly")
 
 
+# Channels and the events each may carry: the bell feed, its sound, the owner's
+# email, web push, and the SMS sent to the customer (only these two events).
+NOTIFICATION_CHANNELS: Dict[str, Tuple[str, ...]] = {
+    "bell": NOTIFIABLE_EVENTS, "sound": NOTIFIABLE_EVENTS, "email": NOTIFIABLE_EVENTS,
+    "push": NOTIFIABLE_EVENTS, "sms": ("order.confirmed", "shipment.created"),
+}
+
+
 def default_notifications() -> Dict[str, List[str]]:
-    return {"email": ["order.created"], "push": ["order.created"],
-            "sound": ["order.created"]}
+    return {"bell": ["order.cancelled", "order.created", "order.delivered", "order.returned",
+                     "shipment.failed"],
+            "sound": ["order.created"], "email": ["order.created"], "push": ["order.created"],
+            "sms": ["shipment.created"]}
+
+
+def notifies(store: "Store", channel: str, event_type: str) -> bool:
+    """Whether `store`'s settings send `event_type` to `channel` (defaults where unset)."""
+    chosen = store.notifications.get(channel)
+    if chosen is None:
+        chosen = default_notifications().get(channel, [])
+    return event_type in chosen
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Any, Dict, List, Mapping, Optional
 
 from chalicelib.accounts import validation
-from chalicelib.accounts.model import Account, ApiKey, Store, TokenRecord
+from chalicelib.accounts.model import Account, ApiKey, Store, TokenRecord, default_notifications
 from chalicelib.accounts.passwords import dummy_hash, hash_password, verify_password
 from chalicelib.accounts.ports import AccountStore
 from chalicelib.clock import Clock, iso
@@ -150,6 +150,9 @@ class AccountService:
         previous = self.get_store(store_id)
         if not changes:
             return previous
+        if "notifications" in changes:
+            # A PATCH names the channels it changes; the others keep their choice.
+            changes["notifications"] = {**previous.notifications, **changes["notifications"]}
         updated = previous.changed(**changes, updated_at=self._clock(),
                                    version=previous.version + 1)
         self._store.update_store(updated, previous)
@@ -160,8 +163,10 @@ class AccountService:
         return {"id": store.id, "slug": store.slug, "name": store.name,
                 "owner_email": store.owner_email, "phone": store.phone,
                 "logo_url": store.logo_url, "languages": list(store.languages),
-                "notifications": {k: list(v) for k, v in store.notifications.items()},
+                "notifications": {**default_notifications(),
+                                  **{k: list(v) for k, v in store.notifications.items()}},
                 "restock_on_return": store.restock_on_return,
+                "realtime_url": self._settings.realtime_url or None,
                 "storefront_url": f"{self._settings.public_api_url}/v1/stores/{store.slug}",
                 "created_at": iso(store.created_at), "updated_at": iso(store.updated_at)}
 

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Mapping, Optional
 from urllib.parse import urlsplit
 
 from chalicelib import fields
-from chalicelib.accounts.model import LANGUAGES, NOTIFIABLE_EVENTS
+from chalicelib.accounts.model import LANGUAGES, NOTIFICATION_CHANNELS
 from chalicelib.errors import ValidationFailed
 from chalicelib.phones import normalize_phone
 
@@ -140,12 +140,13 @@ def _notifications(value: Any, errors: Dict[str, str]) -> Optional[Dict[str, Lis
     result: Dict[str, List[str]] = {}
     for channel, events in value.items():
         path = f"notifications.{channel}"
-        if channel not in ("email", "push", "sound"):
-            errors[path] = "is not a channel (email, push, sound)"
+        if channel not in NOTIFICATION_CHANNELS:
+            errors[path] = f"is not a channel ({', '.join(NOTIFICATION_CHANNELS)})"
         elif (not isinstance(events, list)
-              or any(not isinstance(event, str) or event not in NOTIFIABLE_EVENTS
+              or any(not isinstance(event, str) or event not in NOTIFICATION_CHANNELS[channel]
                      for event in events)):
-            errors[path] = "must be a list of event names"
+            errors[path] = ("must be a list of event names among "
+                            f"{list(NOTIFICATION_CHANNELS[channel])}")
         else:
             result[channel] = sorted(set(events))
     return result

@@ -13,11 +13,13 @@ class SesEmailSender:
         self._sender = settings.email_sender
 
     def send(self, email: Email) -> str:
+        body = {"Text": {"Data": email.text, "Charset": "UTF-8"}}
+        if email.html:
+            body["Html"] = {"Data": email.html, "Charset": "UTF-8"}
         response = self._aws.ses.send_email(
             Source=self._sender,
             Destination={"ToAddresses": [email.to]},
-            Message={"Subject": {"Data": email.subject, "Charset": "UTF-8"},
-                     "Body": {"Text": {"Data": email.text, "Charset": "UTF-8"}}},
+            Message={"Subject": {"Data": email.subject, "Charset": "UTF-8"}, "Body": body},
         )
         return response["MessageId"]
 

@@ -189,12 +189,22 @@ class OrderService:
 
     def add_note(self, store_id: str, order_id: str, body: Mapping[str, Any], actor: Actor) -> Order:
         text = _note(body.get("text"), "text", required=True)
+        return self._append(store_id, order_id, lambda: TimelineEntry(
+            at=self._clock(), seq=0, actor=actor, event="note_added", note=text, public=False))
+
+    def record_notification(self, store_id: str, order_id: str, channel: str,
+                            about: str) -> Order:
+        """Note on the timeline that the customer was told something (e.g. an SMS)."""
+        return self._append(store_id, order_id, lambda: TimelineEntry(
+            at=self._clock(), seq=0, actor=Actor(type="system", name="dzorders"),
+            event="notification_sent", note=f"{channel}: {about}", public=False,
+            data={"channel": channel, "about": about}))
+
+    def _append(self, store_id: str, order_id: str, make_entry) -> Order:
         for _ in range(5):
             order, _ = self.order(store_id, order_id)
-            entry = TimelineEntry(at=self._clock(), seq=0, actor=actor, event="note_added",
-                                  note=text, public=False)
             try:
-                self._store.append_entry(order, entry)
+                self._store.append_entry(order, make_entry())
                 return self.order(store_id, order_id)[0]
             except ConcurrentChange:
                 continue

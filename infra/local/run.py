@@ -53,12 +53,13 @@ def main(argv=None) -> int:
         started.append(moto)
         base_url = f"http://127.0.0.1:{args.port}"
         os.environ.update(local_aws_environment(dynamodb.endpoint, moto.endpoint, REGION))
-        os.environ.update({"ALLOW_LOOPBACK_URLS": "true", "PUBLIC_API_URL": base_url,
-                           "DASHBOARD_URL": f"{base_url}/app/", "STAGE": "local"})
 
         from infra.local.provision import provision
         provisioned = provision(dynamodb.endpoint, moto.endpoint, REGION)
         os.environ.update(provisioned.environment)
+        # The local run's deployment settings, over the template's.
+        os.environ.update({"ALLOW_LOOPBACK_URLS": "true", "PUBLIC_API_URL": base_url,
+                           "DASHBOARD_URL": f"{base_url}/app/", "STAGE": "local"})
 
         from app import app
         from chalicelib import bootstrap
@@ -74,12 +75,16 @@ def main(argv=None) -> int:
         pump = EventPump(app, provisioned, REGION, moto.endpoint, dynamodb.endpoint,
                          data_dir=data_dir, schedule_scale=args.schedule_scale).start()
         started.append(pump)
+        from infra.local.outbox import Outbox
+        outbox = Outbox(data_dir / "outbox", REGION).start()
+        started.append(outbox)
         print(f"\ndzorders is running\n"
               f"  API:        {base_url}   (try {base_url}/v1/health)\n"
               f"  Dashboard:  {base_url}/app/\n"
               f"  API docs:   {base_url}/v1/openapi.json\n"
               f"  Demo store: {demo.slug}   login {demo.email} / {demo.password}\n"
               f"  Data:       {data_dir}\n"
+              f"  Outbox:     {outbox.directory}/index.html   (emails and SMS sent locally)\n"
               f"Press Ctrl-C to stop.\n", flush=True)
         stopping.wait()
     except Exception as error:  # noqa: BLE001 - report and still stop what started

@@ -13,7 +13,8 @@ DOMAIN_FILES = sorted(
                          "chalicelib/*/rates.py", "chalicelib/*/states.py",
                          "chalicelib/*/checkout.py", "chalicelib/*/service.py",
                          "chalicelib/*/ports.py", "chalicelib/*/base.py",
-                         "chalicelib/notifications/email.py", "chalicelib/phones.py",
+                         "chalicelib/notifications/email.py", "chalicelib/notifications/messages.py",
+                         "chalicelib/notifications/sms.py", "chalicelib/phones.py",
                          "chalicelib/errors.py", "chalicelib/clock.py", "chalicelib/geo/names.py")
     for path in ROOT.glob(pattern))
 
