@@ -2,7 +2,7 @@
 from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SQSEventConfig
 
 from chalicelib.dynamo import TableItem
-from infra.local.provision import _snake, load_template
+from infra.local.provision import GENERATED_BY_CHALICE, _snake, load_template
 
 
 def resources(kind=None):
@@ -46,8 +46,23 @@ def test_every_async_consumer_has_somewhere_to_fail_to():
             assert overrides[logical]["Properties"]["DeadLetterQueue"]["TargetArn"]
 
 
+def test_every_queue_consumer_reports_failures_per_record():
+    from app import app
+    overrides = resources()
+    for source in app.event_sources:
+        if isinstance(source, SQSEventConfig):
+            logical = next((name for name in overrides if _snake(name) == source.name), None)
+            assert logical, f"{source.name} has no override in the template"
+            event = next(iter(overrides[logical]["Properties"]["Events"].values()))
+            assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
 def test_the_local_run_got_every_function_variable(aws):
-    assert set(aws.provisioned.environment) == set(
-        load_template()["Globals"]["Function"]["Environment"]["Variables"])
+    """Every variable but those naming what Chalice generates (the launcher sets those)."""
+    variables = load_template()["Globals"]["Function"]["Environment"]["Variables"]
+    generated = {name for name, value in variables.items()
+                 if any(resource in repr(value) for resource in GENERATED_BY_CHALICE)}
+    assert generated == {"REALTIME_URL", "REALTIME_MANAGEMENT_URL"}
+    assert set(aws.provisioned.environment) == set(variables) - generated
     assert aws.settings.dead_letter_queue_urls and all(
         url.endswith("-dlq") for url in aws.settings.dead_letter_queue_urls)
