@@ -1,0 +1,1 @@
+"""Web push to the merchant's devices: subscriptions, VAPID keys and the sender."""
