@@ -1,0 +1,163 @@
+"""Validation of webhook input, and the URL rules that keep deliveries off private networks.
+
+Plain Python. Name resolution comes in as a port (`Resolver`): the service
+passes the socket adapter, tests pass a table. A URL is refused if ANY address
+its host resolves to is not a public one, at creation, at PATCH and again
+right before every delivery.
+"""
+from __future__ import annotations
+
+import ipaddress
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+from urllib.parse import urlsplit
+
+from chalicelib import fields
+from chalicelib.errors import ValidationFailed
+from chalicelib.webhooks.model import EVENT_TYPES
+from chalicelib.webhooks.ports import Resolver, UnresolvableHost
+
+MAX_URL = 2048
+MAX_DESCRIPTION = 200
+LOOPBACK_NAMES = ("localhost", "localhost.")
+
+
+class UrlRefused(Exception):
+    """Why a webhook URL may not be called (the message is safe to show)."""
+
+
+def _public(address: ipaddress._BaseAddress) -> bool:
+    mapped = getattr(address, "ipv4_mapped", None)
+    if mapped is not None:
+        address = mapped
+    return not (address.is_private or address.is_loopback or address.is_link_local
+                or address.is_reserved or address.is_multicast or address.is_unspecified
+                or not address.is_global)
+
+
+def _split(url: str, allow_loopback: bool) -> Tuple[str, int]:
+    """(host, port) of an acceptable URL shape; raises UrlRefused."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise UrlRefused("is not a valid URL") from error
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("https", "http") or not host:
+        raise UrlRefused("must be an https URL")
+    if parts.username is not None or parts.password is not None:
+        raise UrlRefused("must not carry credentials")
+    if parts.fragment:
+        raise UrlRefused("must not have a #fragment")
+    if parts.scheme == "http" and not (allow_loopback and _is_loopback_host(host)):
+        raise UrlRefused("must be an https URL")
+    return host, port or (443 if parts.scheme == "https" else 80)
+
+
+def _is_loopback_host(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str, resolver: Resolver, allow_loopback: bool) -> None:
+    """Raise UrlRefused unless every address `url`'s host resolves to may be called."""
+    host, port = _split(url, allow_loopback)
+    try:
+        literal: Optional[ipaddress._BaseAddress] = ipaddress.ip_address(host)
+    except ValueError:
+        literal = None
+    if literal is not None:
+        addresses: List[str] = [host]
+    else:
+        try:
+            addresses = list(resolver(host, port))
+        except UnresolvableHost as error:
+            raise UrlRefused("has a host name that does not resolve") from error
+        if not addresses:
+            raise UrlRefused("has a host name that does not resolve")
+    for text in addresses:
+        try:
+            address = ipaddress.ip_address(text.split("%", 1)[0])
+        except ValueError as error:
+            raise UrlRefused("resolves to an address that is not valid") from error
+        if allow_loopback and address.is_loopback:
+            continue
+        if not _public(address):
+            raise UrlRefused("must not point to a private, loopback or reserved address")
+
+
+def _url(value: Any, errors: Dict[str, str], resolver: Resolver, allow_loopback: bool) -> Optional[str]:
+    url = fields.text(value, "url", errors, max_len=MAX_URL)
+    if url is None:
+        return None
+    try:
+        check_url(url, resolver, allow_loopback)
+    except UrlRefused as refused:
+        errors["url"] = str(refused)
+        return None
+    return url
+
+
+def _events(value: Any, errors: Dict[str, str]) -> Optional[Tuple[str, ...]]:
+    if value is None:
+        errors["events"] = "is required"
+        return None
+    if not isinstance(value, list):
+        errors["events"] = "must be a list of event types"
+        return None
+    if not value:
+        errors["events"] = "must name at least one event type"
+        return None
+    chosen: List[str] = []
+    for index, event in enumerate(value):
+        if not isinstance(event, str) or event not in EVENT_TYPES:
+            errors[f"events[{index}]"] = "is not a webhook event type; one of " + ", ".join(EVENT_TYPES)
+        elif event not in chosen:
+            chosen.append(event)
+    return tuple(sorted(chosen))
+
+
+def _description(value: Any, errors: Dict[str, str]) -> str:
+    if value is None:
+        return ""
+    return fields.text(value, "description", errors, max_len=MAX_DESCRIPTION, required=False) or ""
+
+
+def _refuse_unknown(body: Mapping[str, Any], known: set, errors: Dict[str, str]) -> None:
+    for key in body:
+        if key not in known:
+            errors[key] = "is not a webhook setting"
+
+
+def parse_create(body: Mapping[str, Any], resolver: Resolver, allow_loopback: bool) -> Dict[str, Any]:
+    errors: Dict[str, str] = {}
+    _refuse_unknown(body, {"url", "events", "description"}, errors)
+    result = {"url": _url(body.get("url"), errors, resolver, allow_loopback),
+              "events": _events(body.get("events"), errors),
+              "description": _description(body.get("description"), errors)}
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return result
+
+
+def parse_patch(body: Mapping[str, Any], resolver: Resolver, allow_loopback: bool) -> Dict[str, Any]:
+    """The changes a PATCH asks for; unknown members are refused."""
+    errors: Dict[str, str] = {}
+    _refuse_unknown(body, {"url", "events", "enabled", "description"}, errors)
+    changes: Dict[str, Any] = {}
+    if "url" in body:
+        changes["url"] = _url(body["url"], errors, resolver, allow_loopback)
+    if "events" in body:
+        changes["events"] = _events(body["events"], errors)
+    if "description" in body:
+        changes["description"] = _description(body["description"], errors)
+    if "enabled" in body:
+        if not isinstance(body["enabled"], bool):
+            errors["enabled"] = "must be true or false"
+        changes["enabled"] = body["enabled"]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return changes
