@@ -1,0 +1,1 @@
+"""The dashboard bell: the notification feed, its unread count, and live delivery."""
