@@ -12,9 +12,17 @@ from chalicelib.api.system import bp as system_api
 from chalicelib.workers.events import bp as event_workers
 from chalicelib.workers.ops import bp as ops_workers
 from chalicelib.workers.notifications import bp as notification_workers
+from chalicelib.api.push import bp as push_api
+from chalicelib.workers.push import bp as push_workers
+from chalicelib.api.webhooks import bp as webhooks_api
+from chalicelib.workers.webhooks import bp as webhook_workers
+from chalicelib.api import realtime
+from chalicelib.api.notifications import bp as notifications_api
+from chalicelib.workers.bell import bp as bell_workers
 # (new blueprints: import above this line)
 
 app = Chalice(app_name="dzorders")
+app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.api.cors = True
 app.debug = False   # never a traceback in a response
 http.install(app)
@@ -29,4 +37,11 @@ app.register_blueprint(orders_api)
 app.register_blueprint(event_workers)
 app.register_blueprint(ops_workers)
 app.register_blueprint(notification_workers)
+app.register_blueprint(push_api)
+app.register_blueprint(push_workers)
+app.register_blueprint(webhooks_api)
+app.register_blueprint(webhook_workers)
+app.register_blueprint(notifications_api)
+app.register_blueprint(bell_workers)
+realtime.install(app)   # websocket handlers: on the app, see chalicelib/api/realtime.py
 # (new blueprints: register above this line)

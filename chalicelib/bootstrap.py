@@ -144,6 +144,61 @@ class Services:
         from chalicelib.notifications.service import CustomerTexter
         return CustomerTexter(self.sms_sender, self.inbox, self.accounts, self.orders, self.clock)
 
+    @cached_property
+    def push(self):
+        """Web push: subscriptions, this deployment's VAPID keys (SSM) and the sender.
+        Overrides: push_store, push_keys, push_sender, push_resolver."""
+        from chalicelib.push import keys_ssm, resolver_socket, store_dynamo, store_memory
+        from chalicelib.push.service import PushService
+
+        def webpush_sender():
+            from chalicelib.push.sender_webpush import WebPushSender
+            return WebPushSender()
+
+        def memory_sender():
+            from chalicelib.push.sender_memory import MemoryPushSender
+            return MemoryPushSender()
+        return PushService(
+            self._pick("push_store", store_dynamo.DynamoSubscriptionStore,
+                       store_memory.MemorySubscriptionStore),
+            self._pick("push_keys", lambda: keys_ssm.SsmVapidKeys(self.aws, self.settings),
+                       keys_ssm.MemoryVapidKeys),
+            self._pick("push_sender", webpush_sender, memory_sender),
+            self.inbox, self.accounts, self.settings, self.clock,
+            self._overrides.get("push_resolver") or resolver_socket.resolve)
+
+    @cached_property
+    def webhooks(self):
+        from chalicelib.webhooks import queue_sqs, resolver, sender_http, store_dynamo, store_memory
+        from chalicelib.webhooks.delivery import DeliveryPipeline
+        from chalicelib.webhooks.service import WebhookService
+        store = self._pick("webhook_store", store_dynamo.DynamoWebhookStore,
+                           store_memory.MemoryWebhookStore)
+        queue = self._pick("webhook_queue",
+                           lambda: queue_sqs.SqsAttemptQueue(self.aws, self.settings),
+                           queue_sqs.MemoryAttemptQueue)
+        sender = self._overrides.get("webhook_sender") or sender_http.HttpSender()
+        resolve = self._overrides.get("webhook_resolver") or resolver.resolve
+        settings = self.settings
+        pipeline = DeliveryPipeline(store, queue, sender, resolve, self.clock,
+                                    retry_delays=settings.webhook_retry_delays,
+                                    timeout_seconds=settings.webhook_timeout_seconds,
+                                    allow_loopback=settings.allow_loopback_urls)
+        return WebhookService(store, pipeline, resolve, self.clock, settings.allow_loopback_urls)
+
+    @cached_property
+    def bell(self):
+        """The dashboard bell: feed, unread count, connections and the realtime sender.
+        Overrides: bell_store, realtime_sender."""
+        from chalicelib.bell import realtime_apigw, store_dynamo, store_memory
+        from chalicelib.bell.service import BellService
+        return BellService(
+            self._pick("bell_store", store_dynamo.DynamoBellStore, store_memory.MemoryBellStore),
+            self._pick("realtime_sender",
+                       lambda: realtime_apigw.ApiGatewayRealtimeSender(self.settings),
+                       realtime_apigw.MemoryRealtimeSender),
+            self.accounts, self.settings, self.clock)
+
     # (new services: add above this line, one cached_property per area)
 
 
