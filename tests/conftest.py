@@ -24,25 +24,34 @@ class LocalAws:
     provisioned: object
     dynamodb_endpoint: str
     aws_endpoint: str
+    realtime: object
 
 
 @pytest.fixture(scope="session")
 def aws():
+    from app import app as chalice_app
     from infra.local.emulators import local_aws_environment, start_dynamodb, start_moto
     from infra.local.provision import provision
+    from infra.local.realtime import LocalRealtimeGateway
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     dynamodb = start_dynamodb()
     moto = start_moto()
+    # The stand-in for the WebSocket API Chalice generates in AWS: the bell posts here.
+    realtime = LocalRealtimeGateway(chalice_app).start()
     try:
         environment = local_aws_environment(dynamodb.endpoint, moto.endpoint, REGION)
         os.environ.update(environment)
         provisioned = provision(dynamodb.endpoint, moto.endpoint, REGION)
         os.environ.update(provisioned.environment)
-        os.environ.update({"ALLOW_LOOPBACK_URLS": "true", "SCRYPT_N": "1024"})
+        os.environ.update(realtime.environment)
+        # Webhook retries a second apart, so a whole retry schedule runs in a test.
+        os.environ.update({"ALLOW_LOOPBACK_URLS": "true", "SCRYPT_N": "1024",
+                           "WEBHOOK_RETRY_DELAYS": "1,1,1,1,1,1"})
         settings = Settings.from_env()
-        yield LocalAws(settings, provisioned, dynamodb.endpoint, moto.endpoint)
+        yield LocalAws(settings, provisioned, dynamodb.endpoint, moto.endpoint, realtime)
     finally:
+        realtime.stop()
         dynamodb.stop()
         moto.stop()
 

@@ -77,6 +77,11 @@ class LocalRealtimeGateway:
     def management_url(self) -> str:
         return f"http://{LOOPBACK}:{self.management_port}/{STAGE}"
 
+    @property
+    def environment(self) -> Dict[str, str]:
+        """The variables the template sets from Chalice's WebSocket API in AWS."""
+        return {"REALTIME_URL": self.url, "REALTIME_MANAGEMENT_URL": self.management_url}
+
     def start(self) -> "LocalRealtimeGateway":
         self._ws_server = serve(self._serve_client, LOOPBACK, self.port,
                                 process_request=self._connect, compression=None)

@@ -65,8 +65,12 @@ def main(argv=None) -> int:
         from chalicelib import bootstrap
         from chalicelib.demo import seed_demo_store
         from infra.local.pump import EventPump
+        from infra.local.realtime import LocalRealtimeGateway
         from infra.local.server import serve_in_thread
 
+        realtime = LocalRealtimeGateway(app).start()
+        started.append(realtime)
+        os.environ.update(realtime.environment)
         services = bootstrap.build()
         bootstrap.use(services)
         demo = seed_demo_store(services)
@@ -82,6 +86,7 @@ def main(argv=None) -> int:
               f"  API:        {base_url}   (try {base_url}/v1/health)\n"
               f"  Dashboard:  {base_url}/app/\n"
               f"  API docs:   {base_url}/v1/openapi.json\n"
+              f"  Realtime:   {realtime.url}   (the dashboard bell's websocket)\n"
               f"  Demo store: {demo.slug}   login {demo.email} / {demo.password}\n"
               f"  Data:       {data_dir}\n"
               f"  Outbox:     {outbox.directory}/index.html   (emails and SMS sent locally)\n"
