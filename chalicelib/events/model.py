@@ -70,10 +70,17 @@ def _order_changed(change: Change) -> Optional[DomainEvent]:
                        data={**view, "previous_status": previous})
 
 
+def _webhook_endpoint_changed(change: Change) -> Optional[DomainEvent]:
+    # Imported here: chalicelib.webhooks.events builds on this module's types.
+    from chalicelib.webhooks.events import webhook_disabled
+    return webhook_disabled(change)
+
+
 # Item type -> what its changes mean. Later features add their item types here.
 DERIVERS: Dict[str, Callable[[Change], Optional[DomainEvent]]] = {
     "store": _store_created,
     "order": _order_changed,
+    "webhook_endpoint": _webhook_endpoint_changed,
 }
 
 

@@ -54,3 +54,21 @@ def test_stream_images_with_empty_maps_at_any_depth_are_read():
     raw = {"options": {}, "lines": {"L": [{"M": {"options": {}, "quantity": {"N": "2"}}}]},
            "name": {"S": "Robe"}}
     assert _image(raw) == {"options": {}, "lines": [{"options": {}, "quantity": 2}], "name": "Robe"}
+
+
+def endpoint_change(old_enabled, new_enabled, reason, event_id="ev-w"):
+    image = lambda enabled, why: {"item_type": "webhook_endpoint", "store_id": "st_1",
+                                  "endpoint_id": "wh_1", "url": "https://hooks.example.dz/x",
+                                  "enabled": enabled, "disabled_reason": why,
+                                  "consecutive_dead": 5 if why else 0}
+    return Change(event_id=event_id, kind="MODIFY", at="2026-11-25T10:00:00.000Z",
+                  new=image(new_enabled, reason), old=image(old_enabled, None))
+
+
+def test_only_a_disable_by_dead_deliveries_is_a_webhook_disabled_event():
+    [event] = derive_events([endpoint_change(True, False, "consecutive_dead")])
+    assert (event.id, event.type, event.store_id) == ("ev-w", "webhook.disabled", "st_1")
+    assert (event.data["id"], event.data["consecutive_dead"]) == ("wh_1", 5)
+    assert derive_events([endpoint_change(True, False, "merchant"),
+                          endpoint_change(False, False, "consecutive_dead"),
+                          endpoint_change(True, True, None)]) == []
