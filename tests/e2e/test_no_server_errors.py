@@ -22,7 +22,8 @@ JSON = st.recursive(
 FIELDS = ["customer", "shipping", "items", "quantity", "product_id", "variant_id", "status",
           "order_ids", "text", "note", "name", "price", "variants", "stock", "sku", "options", "published", "adjust", "set",
           "reason", "rates", "wilaya", "home", "stop_desk", "enabled", "email", "password",
-          "store", "slug", "phone", "languages", "notifications", "logo_url", "restock_on_return"]
+          "store", "slug", "phone", "languages", "notifications", "logo_url", "restock_on_return",
+          "url", "events", "description", "endpoint", "keys", "p256dh", "auth", "ids", "all"]
 SHAPED = st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=6)
 BODIES = st.one_of(JSON, SHAPED, st.binary(max_size=64))
 
@@ -37,7 +38,9 @@ def owner(api):
         "customer": {"name": "Fuzz", "phone": "0555123456"},
         "shipping": {"wilaya": 16, "commune": "1605", "address": "x", "delivery_type": "home"},
         "items": [{"product_id": product["id"], "quantity": 1}]}).json()
-    return merchant, product, dict(key, order=order)
+    webhook = api.post("/v1/webhooks", headers=merchant.headers, json={
+        "url": "http://127.0.0.1:9/hooks", "events": ["order.created"]}).json()
+    return merchant, product, dict(key, order=order, webhook=webhook)
 
 
 def routes(product, key):
@@ -49,10 +52,12 @@ def routes(product, key):
             ("POST", variant + "/stock"), ("PUT", "/v1/shipping/rates"),
             ("POST", "/v1/stores/{slug}/orders"), ("POST", f"/v1/orders/{key['order']['id']}/status"),
             ("POST", f"/v1/orders/{key['order']['id']}/notes"), ("POST", "/v1/orders/bulk/status"),
-            ("POST", f"/v1/stores/{{slug}}/orders/{key['order']['number']}/cancel")]
+            ("POST", f"/v1/stores/{{slug}}/orders/{key['order']['number']}/cancel"),
+            ("POST", "/v1/webhooks"), ("PATCH", f"/v1/webhooks/{key['webhook']['id']}"),
+            ("POST", "/v1/push/subscriptions"), ("POST", "/v1/notifications/read")]
 
 
-ROUTE_INDEX = st.integers(min_value=0, max_value=14)
+ROUTE_INDEX = st.integers(min_value=0, max_value=18)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
@@ -73,13 +78,17 @@ def test_no_body_makes_a_500(api, owner, index, body):
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(segment=st.text(min_size=1, max_size=30), query=st.text(max_size=30))
 def test_no_path_or_query_makes_a_500(api, owner, segment, query):
-    merchant, product, _ = owner
+    merchant, product, key = owner
     from urllib.parse import quote
     piece = quote(segment, safe="")
     for path in (f"/v1/products/{piece}", f"/v1/stores/{piece}/products",
                  f"/v1/wilayas/{piece}/communes", f"/v1/products?limit={quote(query)}",
                  f"/v1/products?cursor={quote(query)}", f"/v1/orders?q={quote(query)}",
                  f"/v1/orders?cursor={quote(query)}", f"/v1/orders?from={quote(query)}",
-                 f"/v1/orders/{piece}", f"/v1/stores/{piece}/orders/{piece}?phone={quote(query)}"):
+                 f"/v1/orders/{piece}", f"/v1/stores/{piece}/orders/{piece}?phone={quote(query)}",
+                 f"/v1/notifications?after={quote(query)}", f"/v1/notifications?limit={quote(query)}",
+                 f"/v1/webhooks/{piece}", f"/v1/webhooks/{piece}/deliveries?cursor={quote(query)}",
+                 f"/v1/webhooks/{key['webhook']['id']}/deliveries?cursor={quote(query)}",
+                 f"/v1/push/subscriptions?cursor={quote(query)}"):
         response = api.get(path, headers=merchant.headers)
         assert response.status_code < 500, (path, response.text)
