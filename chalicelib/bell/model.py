@@ -111,7 +111,12 @@ def realtime_message(notification: Notification) -> Dict[str, Any]:
 
 
 def parse_read_request(body: Mapping[str, Any]) -> ReadRequest:
-    """`{"ids": [...]}` or `{"all": true}`, exactly one of them."""
+    """`{"ids": [...]}` or `{"all": true}`, exactly one of them, and nothing else."""
+    unknown = [key for key in body if key not in ("ids", "all")]
+    if unknown:
+        # A misspelt member must not pass silently (`{"all": true, "id": ...}` marks everything).
+        raise ValidationFailed(fields={key: "is not a member of a read request; give ids or all"
+                                       for key in unknown})
     has_ids, has_all = "ids" in body, "all" in body
     if has_ids and has_all:
         raise ValidationFailed(fields={"ids": "give either ids or all, not both"})
@@ -137,6 +142,7 @@ def parse_after(value: Optional[str], decode_position) -> Optional[str]:
     if value[:1].isdigit():
         try:
             return iso(parse_iso(value))
-        except ValueError:
+        except (ValueError, OverflowError):
+            # OverflowError: a time whose offset moves it outside years 1-9999 in UTC.
             raise ValidationFailed(fields={"after": "is not a time or a cursor this feed returned"})
     return decode_position(value)
