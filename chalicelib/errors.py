@@ -106,6 +106,31 @@ class ServiceUnavailable(DomainError):
     message = "A dependency is unavailable; try again shortly."
 
 
+class CourierAuthRefused(ValidationFailed):
+    code = "courier_auth_failed"
+    message = "The courier refused these credentials."
+
+
+class CourierNotConfigured(ValidationFailed):
+    code = "courier_not_configured"
+    message = "This courier is not set up for the store."
+
+
+class CourierDown(ServiceUnavailable):
+    code = "courier_unavailable"
+    message = "The courier did not answer; try again shortly."
+
+
+class Unsupported(ValidationFailed):
+    code = "not_supported"
+    message = "This courier does not offer that."
+
+
+class SignatureRefused(Unauthorized):
+    code = "bad_signature"
+    message = "The callback's signature does not verify."
+
+
 # The one error -> HTTP status table. Subclasses inherit their parent's status
 # unless listed themselves.
 HTTP_STATUS: Dict[type, int] = {

@@ -52,22 +52,42 @@ def _store_created(change: Change) -> Optional[DomainEvent]:
                              "name": new.get("name"), "owner_email": new.get("owner_email")})
 
 
-def _order_changed(change: Change) -> Optional[DomainEvent]:
-    """order.created on insert; order.<status> when a write changed the status.
+def _order_changed(change: Change) -> List[DomainEvent]:
+    """order.created on insert; order.<status> when a write changed the status; and the
+    shipment's own events when a write changed the order's shipment.
 
     The data is the order as `GET /v1/orders/{id}` shows it at that change, plus
     `previous_status`: what webhooks deliver and every channel renders from."""
     new, old = change.new or {}, change.old or {}
-    if change.kind == "INSERT":
-        event_type, previous = "order.created", None
-    elif change.kind == "MODIFY" and new.get("status") != old.get("status"):
-        event_type, previous = f"order.{new.get('status')}", old.get("status")
-    else:
-        return None
     view = dict(change.view) if change.view else {
         "id": new.get("order_id"), "number": int(new.get("number", 0)), "status": new.get("status")}
-    return DomainEvent(id=change.event_id, type=event_type, at=change.at, store_id=new["store_id"],
-                       data={**view, "previous_status": previous})
+    events = []
+    if change.kind == "INSERT":
+        events.append(("order.created", None, change.event_id))
+    elif change.kind == "MODIFY" and new.get("status") != old.get("status"):
+        events.append((f"order.{new.get('status')}", old.get("status"), change.event_id))
+    if change.kind == "MODIFY":
+        shipment_event = _shipment_event(new.get("shipment") or {}, old.get("shipment") or {})
+        if shipment_event:
+            # One stream record, two events: the second needs an id of its own.
+            events.append((shipment_event, old.get("status"), f"{change.event_id}:shipment"))
+    return [DomainEvent(id=event_id, type=event_type, at=change.at, store_id=new["store_id"],
+                        data={**view, "previous_status": previous})
+            for event_type, previous, event_id in events]
+
+
+def _shipment_event(new: Dict[str, Any], old: Dict[str, Any]) -> Optional[str]:
+    """What a change of the order's shipment means, if anything."""
+    if not new:
+        return None
+    if new.get("job_id") != old.get("job_id") and new.get("state") == "requested":
+        return "shipment.requested"
+    if new.get("state") != old.get("state"):
+        return {"created": "shipment.created", "failed": "shipment.failed"}.get(new.get("state"))
+    if new.get("state") == "created" and (new.get("raw_status"), new.get("status_at")) != (
+            old.get("raw_status"), old.get("status_at")):
+        return "tracking.updated"
+    return None
 
 
 def _webhook_endpoint_changed(change: Change) -> Optional[DomainEvent]:
@@ -77,7 +97,7 @@ def _webhook_endpoint_changed(change: Change) -> Optional[DomainEvent]:
 
 
 # Item type -> what its changes mean. Later features add their item types here.
-DERIVERS: Dict[str, Callable[[Change], Optional[DomainEvent]]] = {
+DERIVERS: Dict[str, Callable[[Change], Any]] = {
     "store": _store_created,
     "order": _order_changed,
     "webhook_endpoint": _webhook_endpoint_changed,
@@ -85,10 +105,12 @@ DERIVERS: Dict[str, Callable[[Change], Optional[DomainEvent]]] = {
 
 
 def derive_events(changes: List[Change]) -> List[DomainEvent]:
-    events = []
+    events: List[DomainEvent] = []
     for change in changes:
         derive = DERIVERS.get(change.item_type or "")
-        event = derive(change) if derive else None
-        if event is not None:
-            events.append(event)
+        derived = derive(change) if derive else None
+        if isinstance(derived, DomainEvent):
+            events.append(derived)
+        elif derived:
+            events.extend(derived)
     return events

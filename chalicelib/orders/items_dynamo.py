@@ -10,8 +10,10 @@ from typing import Any, Dict
 from pynamodb.attributes import (BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute,
                                  UnicodeAttribute, UTCDateTimeAttribute)
 
-from chalicelib.dynamo import Gsi1, Gsi2, Gsi3, Gsi4, Gsi5, TableItem
-from chalicelib.orders.model import Actor, Order, OrderLine, Shipping, TimelineEntry, Totals
+from chalicelib.clock import iso, parse_iso
+from chalicelib.dynamo import Gsi1, Gsi2, Gsi3, Gsi4, Gsi5, Gsi6, TableItem
+from chalicelib.orders.model import (Actor, Order, OrderLine, Shipment, Shipping, TimelineEntry,
+                                     Totals)
 from chalicelib.orders.names import name_bucket, name_key
 
 
@@ -35,12 +37,17 @@ class OrderItem(TableItem, discriminator="order"):
     stock_taken = BooleanAttribute(default=False)
     restock_due = BooleanAttribute(default=False)
     restocked = BooleanAttribute(default=False)
+    shipment = MapAttribute(null=True)
     gsi1pk, gsi1sk = UnicodeAttribute(), UnicodeAttribute()
     gsi2pk, gsi2sk = UnicodeAttribute(), UnicodeAttribute()
     gsi3pk, gsi3sk = UnicodeAttribute(), UnicodeAttribute()
     gsi4pk, gsi4sk = UnicodeAttribute(), UnicodeAttribute()
     gsi5pk, gsi5sk = UnicodeAttribute(), UnicodeAttribute()
+    # Sparse: set only while the parcel is on its way, so pollers list just those.
+    gsi6pk = UnicodeAttribute(null=True)
+    gsi6sk = UnicodeAttribute(null=True)
     by_date, by_status, by_wilaya, by_phone, by_name = Gsi1(), Gsi2(), Gsi3(), Gsi4(), Gsi5()
+    in_transit = Gsi6()
 
     @staticmethod
     def key(order_id: str):
@@ -140,7 +147,56 @@ def order_from_item(item: OrderItem) -> Order:
         totals=Totals(items=int(item.items_total), delivery=int(item.delivery_fee)),
         created_at=item.created_at, updated_at=item.updated_at, note=item.note,
         version=int(item.version), stock_taken=bool(item.stock_taken),
-        restock_due=bool(item.restock_due), restocked=bool(item.restocked))
+        restock_due=bool(item.restock_due), restocked=bool(item.restocked),
+        shipment=shipment_from_map(_plain(item.shipment)))
+
+
+def shipment_map(shipment: Shipment) -> Dict[str, Any]:
+    body = shipment.as_dict()
+    for name in ("requested_at", "status_at"):
+        body[name] = iso(body[name]) if body[name] else None
+    return body
+
+
+def shipment_from_map(raw: Any) -> Any:
+    if not raw:
+        return None
+    return Shipment(
+        courier=raw["courier"], state=raw["state"], job_id=raw["job_id"],
+        requested_at=parse_iso(raw["requested_at"]), options=dict(raw.get("options") or {}),
+        tracking=raw.get("tracking"), courier_id=raw.get("courier_id"),
+        label_url=raw.get("label_url"), status=raw.get("status"), raw_status=raw.get("raw_status"),
+        status_at=parse_iso(raw["status_at"]) if raw.get("status_at") else None,
+        error=raw.get("error"), attempts=int(raw.get("attempts") or 0))
+
+
+class TrackItem(TableItem, discriminator="tracking_number"):
+    """TRACK#<courier>#<tracking> -> the order: how a courier callback finds it."""
+    order_id = UnicodeAttribute()
+    store_id = UnicodeAttribute()
+
+    @staticmethod
+    def key(courier: str, tracking: str):
+        return f"TRACK#{courier}#{tracking}", "TRACK"
+
+
+class CourierUpdateItem(TableItem, discriminator="courier_update"):
+    """One courier update recorded on an order; its existence makes the update once-only."""
+    order_id = UnicodeAttribute()
+    ttl = NumberAttribute(null=True)
+
+    @staticmethod
+    def key(update_key: str):
+        return f"UPD#{update_key}", "UPD"
+
+
+class PollItem(TableItem, discriminator="courier_poll"):
+    """POLL#<courier> / STORE#<store>: stores with parcels at a courier we poll."""
+    store_id = UnicodeAttribute()
+
+    @staticmethod
+    def key(courier: str, store_id: str):
+        return f"POLL#{courier}", f"STORE#{store_id}"
 
 
 def timeline_item(order_id: str, store_id: str, entry: TimelineEntry) -> TimelineItem:

@@ -66,6 +66,36 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class Shipment:
+    """The order's parcel at a courier: asked for, made (with its tracking) or failed.
+
+    `job_id` names one request to ship: a worker acts only on the job the order
+    still carries, so a redelivered or stale job never ships twice.
+    """
+    courier: str
+    state: str                         # requested | created | failed
+    job_id: str
+    requested_at: datetime
+    options: Dict[str, Any] = field(default_factory=dict)   # stop_desk, weight, note
+    tracking: Optional[str] = None
+    courier_id: Optional[str] = None   # the courier's own parcel id, where it differs
+    label_url: Optional[str] = None
+    status: Optional[str] = None       # our normalised tracking status
+    raw_status: Optional[str] = None   # the courier's own words
+    status_at: Optional[datetime] = None
+    error: Optional[str] = None
+    attempts: int = 0
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"courier": self.courier, "state": self.state, "job_id": self.job_id,
+                "requested_at": self.requested_at, "options": dict(self.options),
+                "tracking": self.tracking, "courier_id": self.courier_id,
+                "label_url": self.label_url, "status": self.status,
+                "raw_status": self.raw_status, "status_at": self.status_at,
+                "error": self.error, "attempts": self.attempts}
+
+
+@dataclass(frozen=True)
 class Order:
     id: str
     store_id: str
@@ -85,6 +115,7 @@ class Order:
     stock_taken: bool = False
     restock_due: bool = False
     restocked: bool = False
+    shipment: Optional[Shipment] = None
 
     def changed(self, **changes: Any) -> "Order":
         return replace(self, **changes)

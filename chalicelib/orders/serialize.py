@@ -16,6 +16,21 @@ def serialize_entry(entry: TimelineEntry) -> Dict[str, Any]:
     return body
 
 
+def serialize_shipment(order: Order) -> Optional[Dict[str, Any]]:
+    shipment = order.shipment
+    if shipment is None:
+        return None
+    from chalicelib.couriers.registry import spec
+    known = spec(shipment.courier)
+    return {"courier": shipment.courier, "courier_name": known.name if known else shipment.courier,
+            "state": shipment.state, "tracking_number": shipment.tracking,
+            "status": shipment.status, "raw_status": shipment.raw_status,
+            "status_at": iso(shipment.status_at), "error": shipment.error,
+            "requested_at": iso(shipment.requested_at),
+            "label": f"/v1/orders/{order.id}/shipment/label"
+            if shipment.tracking and shipment.courier != "manual" else None}
+
+
 def serialize_order(order: Order, geography: Any,
                     timeline: Optional[List[TimelineEntry]] = None) -> Dict[str, Any]:
     wilaya = geography.wilaya(order.shipping.wilaya)
@@ -39,6 +54,7 @@ def serialize_order(order: Order, geography: Any,
         "version": order.version,
         "stock": {"taken": order.stock_taken, "restock_due": order.restock_due,
                   "restocked": order.restocked},
+        "shipment": serialize_shipment(order),
     }
     if timeline is not None:
         body["timeline"] = [serialize_entry(entry) for entry in timeline]

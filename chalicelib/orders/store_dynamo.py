@@ -1,4 +1,5 @@
-"""OrderStore on DynamoDB: the only writer of an order's status.
+"""OrderStore on DynamoDB: the only writer of an order's status (with its shipment half,
+store_dynamo_shipments.py, for the courier's changes).
 
   ORDER#<id> / ORDER                      the order, with `version` and its index keys
   ORDER#<id> / TL#<at>#<seq>#<rand>       timeline entries: one Query returns order + timeline
@@ -39,6 +40,7 @@ from chalicelib.orders.ports import (CheckoutSnapshot, IdempotencyRecord, Idempo
 from chalicelib.orders.snapshot_cache import CheckoutBasis, SnapshotCache, basis_of
 from chalicelib.shipping.store_dynamo import RatesItem, overrides_from_item
 from chalicelib.orders.states import TransitionPlan, allowed
+from chalicelib.orders.store_dynamo_shipments import ShipmentWrites
 
 FIRST_NUMBER = 1001
 PLACE_ATTEMPTS = 30
@@ -64,7 +66,7 @@ def _reasons(error: TransactWriteError) -> List[Optional[str]]:
     return dynamo.cancellation_codes(error)
 
 
-class DynamoOrderStore:
+class DynamoOrderStore(ShipmentWrites):
     def __init__(self) -> None:
         # Per container: what recent checkouts read (verified by every checkout's
         # transaction, see chalicelib/orders/snapshot_cache.py).

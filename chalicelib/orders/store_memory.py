@@ -21,7 +21,61 @@ def position(order: Order) -> str:
     return f"{order.created_at.isoformat()}#{order.id}"
 
 
-class MemoryOrderStore:
+class MemoryShipmentWrites:
+    """The memory store's shipment half; the same contract as store_dynamo_shipments."""
+
+    def apply_shipment(self, plan: "ShipmentPlan") -> None:
+        with self._lock:
+            current = self._orders.get(plan.order_id)
+            if current is None or current.version != plan.expected_version:
+                raise ConcurrentChange()
+            if plan.transitions and current.status != plan.transitions[0].expected_status:
+                raise ConcurrentChange()
+            if any(key in self._updates for key in plan.update_keys):
+                raise ConcurrentChange()
+            moves = tuple(move for t in plan.transitions for move in t.stock_moves)
+            self._catalog.apply_stock_moves(moves)
+            changes: Dict[str, Any] = {"version": current.version + 1, "shipment": plan.shipment,
+                                       "updated_at": (plan.entries[0].at if plan.entries
+                                                      else current.updated_at)}
+            if plan.transitions:
+                last = plan.transitions[-1]
+                changes.update(status=last.new_status, stock_taken=last.stock_taken,
+                               restock_due=last.restock_due, restocked=last.restocked)
+            self._orders[plan.order_id] = replace(current, **changes)
+            self._timelines[plan.order_id].extend(
+                list(plan.entries) + [t.entry for t in plan.transitions])
+            shipment = plan.shipment
+            if plan.index_tracking and shipment.tracking:
+                self._tracking[(shipment.courier, shipment.tracking)] = (plan.store_id, plan.order_id)
+                self._polled.setdefault(shipment.courier, set()).add(plan.store_id)
+            key = (plan.store_id, shipment.courier)
+            if plan.in_transit:
+                self._in_transit.setdefault(key, set()).add(plan.order_id)
+            else:
+                self._in_transit.get(key, set()).discard(plan.order_id)
+            self._updates.update(plan.update_keys)
+
+    def order_by_tracking(self, courier: str, tracking: str) -> Optional[Tuple[str, str]]:
+        return self._tracking.get((courier, tracking))
+
+    def recorded_updates(self, keys) -> set:
+        return {key for key in keys if key in self._updates}
+
+    def in_transit(self, store_id: str, courier: str, limit: int,
+                   after: Optional[dict] = None) -> Tuple[List[Order], Optional[dict]]:
+        ids = sorted(self._in_transit.get((store_id, courier), set()))
+        if after:
+            ids = [i for i in ids if i > after["order_id"]]
+        page = ids[:limit]
+        more = len(ids) > limit
+        return [self._orders[i] for i in page], ({"order_id": page[-1]} if more else None)
+
+    def polled_stores(self, courier: str) -> List[str]:
+        return sorted(self._polled.get(courier, set()))
+
+
+class MemoryOrderStore(MemoryShipmentWrites):
     def __init__(self, catalog_store: Any, rates_store: Any, account_store: Any) -> None:
         self._catalog = catalog_store
         self._rates = rates_store
@@ -32,6 +86,10 @@ class MemoryOrderStore:
         self._numbers: Dict[Tuple[str, int], str] = {}
         self._last_number: Dict[str, int] = {}
         self._idempotency: Dict[Tuple[str, str], IdempotencyRecord] = {}
+        self._tracking: Dict[Tuple[str, str], Tuple[str, str]] = {}
+        self._polled: Dict[str, set] = {}
+        self._in_transit: Dict[Tuple[str, str], set] = {}
+        self._updates: set = set()
 
     def checkout_snapshot(self, store_id: str, product_variants: List[Tuple[str, str]],
                           idempotency_key: Optional[str], fresh: bool = False) -> CheckoutSnapshot:
@@ -137,3 +195,4 @@ class MemoryOrderStore:
         page = candidates[:limit]
         more = len(candidates) > limit
         return page, ({"position": position(page[-1])} if more and page else None)
+

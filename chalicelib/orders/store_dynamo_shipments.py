@@ -1,0 +1,120 @@
+"""The shipment half of the DynamoDB order store (mixed into DynamoOrderStore).
+
+  ORDER#<id> / ORDER                 `shipment` map; gsi6 COURIER#<store>#<courier> while the
+                                     parcel is on its way (sparse: what pollers list)
+  TRACK#<courier>#<tracking> / TRACK tracking number -> order (courier callbacks)
+  UPD#<key> / UPD                    one courier update recorded (written once: duplicates fail)
+  POLL#<courier> / STORE#<store>     stores that have parcels at that courier
+
+`apply_shipment` writes a ShipmentPlan as one TransactWriteItems: the timeline
+entries, the order (conditioned on its version, with any status transitions the
+plan carries and their stock moves), the tracking index and the update markers.
+"""
+from __future__ import annotations
+
+from typing import Iterable, List, Optional, Set, Tuple
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from chalicelib import dynamo
+from chalicelib.catalog.store_dynamo import (VariantItem, release_stock_action,
+                                             take_stock_action)
+from chalicelib.clock import iso
+from chalicelib.dynamo import TableItem
+from chalicelib.errors import ConcurrentChange, InsufficientStock
+from chalicelib.orders.items_dynamo import (CourierUpdateItem, OrderItem, PollItem, TrackItem,
+                                            TimelineItem, order_from_item, shipment_map,
+                                            timeline_item)
+from chalicelib.orders.model import Order
+from chalicelib.orders.shipments import ShipmentPlan
+
+# Update markers outlive any parcel's journey; then they expire.
+UPDATE_MARKER_SECONDS = 180 * 24 * 3600
+
+
+def in_transit_key(store_id: str, courier: str) -> str:
+    return f"COURIER#{store_id}#{courier}"
+
+
+class ShipmentWrites:
+    def apply_shipment(self, plan: ShipmentPlan) -> None:
+        shipment, store = plan.shipment, f"STORE#{plan.store_id}"
+        at = plan.entries[0].at if plan.entries else shipment.requested_at
+        actions = [OrderItem.version.add(1), OrderItem.updated_at.set(at),
+                   OrderItem.shipment.set(shipment_map(shipment))]
+        if plan.transitions:
+            last = plan.transitions[-1]
+            actions += [OrderItem.status.set(last.new_status),
+                        OrderItem.gsi2pk.set(f"{store}#S#{last.new_status}"),
+                        OrderItem.stock_taken.set(last.stock_taken),
+                        OrderItem.restock_due.set(last.restock_due),
+                        OrderItem.restocked.set(last.restocked)]
+        if plan.in_transit:
+            actions += [OrderItem.gsi6pk.set(in_transit_key(plan.store_id, shipment.courier)),
+                        OrderItem.gsi6sk.set(f"{iso(shipment.requested_at)}#{plan.order_id}")]
+        else:
+            actions += [OrderItem.gsi6pk.remove(), OrderItem.gsi6sk.remove()]
+        # The plan was made from this version of the order: a concurrent change
+        # (another update, a merchant's click) makes this write fail whole.
+        condition = OrderItem.version == plan.expected_version
+        if plan.transitions:
+            condition &= OrderItem.status == plan.transitions[0].expected_status
+        entries = list(plan.entries) + [t.entry for t in plan.transitions]
+        moves = [move for t in plan.transitions for move in t.stock_moves]
+        try:
+            with dynamo.transaction() as tx:
+                for entry in entries:
+                    tx.save(timeline_item(plan.order_id, plan.store_id, entry),
+                            condition=TimelineItem.pk.does_not_exist())
+                tx.update(OrderItem(*OrderItem.key(plan.order_id)), actions=actions,
+                          condition=condition)
+                for move in moves:
+                    stock_actions, stock_condition = (take_stock_action(move.quantity) if move.take
+                                                      else release_stock_action(move.quantity))
+                    tx.update(VariantItem(*VariantItem.key(plan.store_id, move.product_id,
+                                                           move.variant_id)),
+                              actions=stock_actions, condition=stock_condition)
+                if plan.index_tracking and shipment.tracking:
+                    tx.save(TrackItem(*TrackItem.key(shipment.courier, shipment.tracking),
+                                      order_id=plan.order_id, store_id=plan.store_id))
+                    tx.save(PollItem(*PollItem.key(shipment.courier, plan.store_id),
+                                     store_id=plan.store_id))
+                expires = dynamo.now_epoch(at) + UPDATE_MARKER_SECONDS
+                for key in plan.update_keys:
+                    # Each courier update is recorded once: a duplicate fails here.
+                    tx.save(CourierUpdateItem(*CourierUpdateItem.key(key),
+                                              order_id=plan.order_id, ttl=expires),
+                            condition=CourierUpdateItem.pk.does_not_exist())
+        except TransactWriteError as error:
+            if not dynamo.was_cancelled(error):
+                raise dynamo.unavailable(error) from error
+            if moves and any(move.take for move in moves):
+                raise InsufficientStock("Not enough stock.") from error
+            raise ConcurrentChange() from error
+
+    def order_by_tracking(self, courier: str, tracking: str) -> Optional[Tuple[str, str]]:
+        try:
+            item = TrackItem.get(*TrackItem.key(courier, tracking))
+        except DoesNotExist:
+            return None
+        return item.store_id, item.order_id
+
+    def recorded_updates(self, keys: Iterable[str]) -> Set[str]:
+        wanted = list(dict.fromkeys(keys))
+        found: Set[str] = set()
+        for start in range(0, len(wanted), 100):
+            chunk = [CourierUpdateItem.key(key) for key in wanted[start:start + 100]]
+            for item in TableItem.batch_get(chunk, consistent_read=True):
+                found.add(item.pk[len("UPD#"):])
+        return found
+
+    def in_transit(self, store_id: str, courier: str, limit: int,
+                   after: Optional[dict] = None) -> Tuple[List[Order], Optional[dict]]:
+        page = OrderItem.in_transit.query(in_transit_key(store_id, courier), limit=limit,
+                                          last_evaluated_key=after)
+        orders = [order_from_item(item) for item in page]
+        return orders, page.last_evaluated_key
+
+    def polled_stores(self, courier: str) -> List[str]:
+        return [item.store_id for item in TableItem.query(f"POLL#{courier}")
+                if isinstance(item, PollItem)]
