@@ -12,7 +12,9 @@ benchmarks drive every fake the same way through `/_control/...`:
   POST /_control/replay    {"tracking", "status"}: sends a webhook for that status
                            without changing the parcel (a late, out-of-order delivery)
   POST /_control/faults    {"fail_next": n, "status": 503, "delay": s, "rate_limited": n,
-                           "timeout_after_create": n} - the next n API calls fail / wait
+                           "lose_answer": n} - the next n API calls fail / wait; with
+                           lose_answer the next n POSTs are carried out but never answered
+                           (the connection drops, as when a courier times out after creating)
   POST /_control/webhook   {"url", "secret"?}: where this courier pushes (what the
                            merchant sets in the courier's dashboard)
   GET  /_control/parcels   every parcel, with its status and history
@@ -160,7 +162,8 @@ class FakeCourier:
     def start(self) -> "FakeCourier":
         self._server = ThreadingHTTPServer((LOOPBACK, self._port), _handler(self))
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name=f"fake-{self.code}",
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                         name=f"fake-{self.code}",
                          daemon=True).start()
         return self
 
@@ -271,6 +274,10 @@ def _handler(fake: FakeCourier) -> type:
                 response = fake.dispatch(request)
             except Exception as error:  # noqa: BLE001 - a fake's bug is its 500
                 response = Response(500, {"message": f"fake failed: {error!r}"})
+            if self.command == "POST" and not parts.path.startswith("/_control/") \
+                    and fake.take_fault("lose_answer"):
+                self.close_connection = True    # done, but the caller never hears of it
+                return
             self._write(response)
 
         def _write(self, response: Response) -> None:
