@@ -19,11 +19,14 @@ from chalicelib.workers.webhooks import bp as webhook_workers
 from chalicelib.api import realtime
 from chalicelib.api.notifications import bp as notifications_api
 from chalicelib.workers.bell import bp as bell_workers
+from chalicelib.api.couriers import bp as couriers_api
+from chalicelib.workers.couriers import bp as courier_workers
 # (new blueprints: import above this line)
 
 app = Chalice(app_name="dzorders")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.api.cors = True
+app.api.binary_types.append("application/pdf")   # courier labels
 app.debug = False   # never a traceback in a response
 http.install(app)
 
@@ -43,5 +46,7 @@ app.register_blueprint(webhooks_api)
 app.register_blueprint(webhook_workers)
 app.register_blueprint(notifications_api)
 app.register_blueprint(bell_workers)
+app.register_blueprint(couriers_api)
+app.register_blueprint(courier_workers)
 realtime.install(app)   # websocket handlers: on the app, see chalicelib/api/realtime.py
 # (new blueprints: register above this line)

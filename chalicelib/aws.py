@@ -47,3 +47,7 @@ class AwsClients:
     @property
     def ses(self) -> Any:
         return self.client("ses")
+
+    @property
+    def kms(self) -> Any:
+        return self.client("kms")

@@ -199,6 +199,41 @@ class Services:
                        realtime_apigw.MemoryRealtimeSender),
             self.accounts, self.settings, self.clock)
 
+    @cached_property
+    def couriers(self):
+        """Courier accounts and shipping. Overrides: courier_accounts, courier_cipher,
+        courier_client_factory."""
+        from chalicelib.couriers import store_dynamo, store_memory
+        from chalicelib.couriers.service import CourierService
+
+        def kms_cipher():
+            from chalicelib.couriers.cipher_kms import KmsCipher
+            return KmsCipher(self.aws, self.settings.courier_key_id)
+
+        def client_factory(account, spec):
+            from chalicelib.couriers.clients import build_client
+            return build_client(account, spec)
+        return CourierService(
+            self.courier_accounts, self._pick("courier_cipher", kms_cipher, store_memory.MemoryCipher),
+            self.order_store, self.accounts, self.geography, self.settings, self.clock,
+            self._overrides.get("courier_client_factory") or client_factory, self.shipping)
+
+    @cached_property
+    def courier_accounts(self):
+        from chalicelib.couriers import store_dynamo, store_memory
+        return self._pick("courier_accounts", store_dynamo.DynamoCourierAccountStore,
+                          store_memory.MemoryCourierAccountStore)
+
+    @cached_property
+    def courier_tracking(self):
+        """Callbacks, polls and applying updates. Override: tracking_queue."""
+        from chalicelib.couriers import queue_sqs
+        from chalicelib.couriers.tracking import TrackingService
+        return TrackingService(
+            self.couriers, self.courier_accounts, self.order_store, self.accounts, self.clock,
+            self._pick("tracking_queue", lambda: queue_sqs.SqsTrackingQueue(self.aws, self.settings),
+                       queue_sqs.MemoryTrackingQueue))
+
     # (new services: add above this line, one cached_property per area)
 
 

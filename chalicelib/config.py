@@ -39,6 +39,10 @@ class Settings:
     email_sender: str = "no-reply@dzorders.local"
     dead_letter_queue_urls: tuple = ()
     webhook_deliveries_queue_url: str = ""
+    # Courier tracking updates (callbacks and polls) are worked from this queue.
+    courier_tracking_queue_url: str = ""
+    # KMS key that seals couriers' API credentials.
+    courier_key_id: str = ""
     # SSM parameter (SecureString) holding this deployment's VAPID key pair.
     vapid_parameter_name: str = "/dzorders/vapid-keys"
     # Where dashboards connect for the live bell, and where the bell posts to them
@@ -83,6 +87,8 @@ class Settings:
             dead_letter_queue_urls=tuple(url for url in env.get("DEAD_LETTER_QUEUE_URLS", "").split(",")
                                          if url),
             webhook_deliveries_queue_url=env.get("WEBHOOK_DELIVERIES_QUEUE_URL", ""),
+            courier_tracking_queue_url=env.get("COURIER_TRACKING_QUEUE_URL", ""),
+            courier_key_id=env.get("COURIER_KEY_ID", ""),
             vapid_parameter_name=env.get("VAPID_PARAMETER_NAME", "/dzorders/vapid-keys"),
             realtime_url=env.get("REALTIME_URL", ""),
             realtime_management_url=env.get("REALTIME_MANAGEMENT_URL", ""),

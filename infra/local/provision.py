@@ -74,9 +74,9 @@ class Provisioned:
 
 class Provisioner:
     def __init__(self, template: Dict[str, Any], dynamodb: Any, sqs: Any, sns: Any,
-                 ses: Any, region: str) -> None:
+                 ses: Any, region: str, kms: Any = None) -> None:
         self.template = template
-        self.dynamodb, self.sqs, self.sns, self.ses = dynamodb, sqs, sns, ses
+        self.dynamodb, self.sqs, self.sns, self.ses, self.kms = dynamodb, sqs, sns, ses, kms
         self.region = region
         self.out = Provisioned(environment={})
         for name, spec in (template.get("Parameters") or {}).items():
@@ -255,6 +255,19 @@ class Provisioner:
                 self.ses.verify_domain_identity(Domain=identity)
             self.out.refs[logical] = identity
 
+    def create_keys(self) -> None:
+        """KMS keys live as long as the emulator: data sealed by an earlier run cannot be
+        opened again (the app then asks for the secret again)."""
+        for logical, props in self.resources("AWS::KMS::Key"):
+            key = self.kms.create_key(Description=str(props.get("Description") or logical))
+            key_id = key["KeyMetadata"]["KeyId"]
+            self.out.refs[logical] = key_id
+            self.out.attrs[logical] = {"Arn": key["KeyMetadata"]["Arn"], "KeyId": key_id}
+        for logical, props in self.resources("AWS::KMS::Alias"):
+            alias = self.resolve(props["AliasName"])
+            self.kms.create_alias(AliasName=alias, TargetKeyId=self.resolve(props["TargetKeyId"]))
+            self.out.refs[logical] = alias
+
     def failure_destinations(self) -> None:
         """Stream consumers' OnFailure queues, from the template's function overrides."""
         for logical, spec in (self.template.get("Resources") or {}).items():
@@ -287,6 +300,7 @@ class Provisioner:
         self.create_topics()
         self.create_subscriptions()
         self.create_email_identities()
+        self.create_keys()
         self.failure_destinations()
         self.out.environment = self.function_environment()
         return self.out
@@ -309,5 +323,6 @@ def provision(dynamodb_endpoint: str, aws_endpoint: str, region: str,
         sqs=session.client("sqs", endpoint_url=aws_endpoint, **credentials),
         sns=session.client("sns", endpoint_url=aws_endpoint, **credentials),
         ses=session.client("ses", endpoint_url=aws_endpoint, **credentials),
+        kms=session.client("kms", endpoint_url=aws_endpoint, **credentials),
         region=region,
     ).run()
