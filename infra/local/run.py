@@ -23,9 +23,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Run dzorders locally on the embedded AWS.")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--data-dir", default=os.environ.get("DATA_DIR", ".data"))
+    # Locally, schedules run 20 times as often: polled couriers report within 30 s.
     parser.add_argument("--schedule-scale", type=float,
-                        default=float(os.environ.get("SCHEDULE_SCALE", "1")),
-                        help="multiply schedule periods (e.g. 0.01 to fire every few seconds)")
+                        default=float(os.environ.get("SCHEDULE_SCALE", "0.05")),
+                        help="multiply schedule periods (default 0.05; 1 for AWS's pace)")
     return parser.parse_args(argv)
 
 
@@ -82,6 +83,10 @@ def main(argv=None) -> int:
         from infra.local.outbox import Outbox
         outbox = Outbox(data_dir / "outbox", REGION).start()
         started.append(outbox)
+        from infra.local.sandbox import SandboxCouriers
+        sandbox = SandboxCouriers().start(services, services.accounts.store_id_for_slug(demo.slug))
+        started.append(sandbox)
+        couriers = "\n".join("    " + line for line in sandbox.lines())
         print(f"\ndzorders is running\n"
               f"  API:        {base_url}   (try {base_url}/v1/health)\n"
               f"  Dashboard:  {base_url}/app/\n"
@@ -90,6 +95,7 @@ def main(argv=None) -> int:
               f"  Demo store: {demo.slug}   login {demo.email} / {demo.password}\n"
               f"  Data:       {data_dir}\n"
               f"  Outbox:     {outbox.directory}/index.html   (emails and SMS sent locally)\n"
+              f"  Sandbox couriers (the demo store ships with them):\n{couriers}\n"
               f"Press Ctrl-C to stop.\n", flush=True)
         stopping.wait()
     except Exception as error:  # noqa: BLE001 - report and still stop what started
