@@ -84,7 +84,8 @@ def main(argv=None) -> int:
         outbox = Outbox(data_dir / "outbox", REGION).start()
         started.append(outbox)
         from infra.local.sandbox import SandboxCouriers
-        sandbox = SandboxCouriers().start(services, services.accounts.store_id_for_slug(demo.slug))
+        sandbox = SandboxCouriers().start(services, services.accounts.store_id_for_slug(demo.slug),
+                                          args.port)
         started.append(sandbox)
         couriers = "\n".join("    " + line for line in sandbox.lines())
         print(f"\ndzorders is running\n"

@@ -22,9 +22,14 @@ class SandboxCouriers:
     def __init__(self) -> None:
         self.fakes: Dict[str, Any] = {}
 
-    def start(self, services: Any, store_id: str) -> "SandboxCouriers":
-        for code in sorted(FAKES):
-            fake = fake_class(code)().start()
+    def start(self, services: Any, store_id: str, api_port: int) -> "SandboxCouriers":
+        # Steady ports (API port + 101, + 102, ... in code order) so the README's
+        # commands work as written; a busy one falls back to any free port.
+        for offset, code in enumerate(sorted(FAKES), start=101):
+            try:
+                fake = fake_class(code)(port=api_port + offset).start()
+            except OSError:
+                fake = fake_class(code)().start()
             self.fakes[code] = fake
             # Credentials are sealed with this run's key: set them again at every start.
             account = services.couriers.put_account(store_id, code, {
