@@ -219,6 +219,12 @@ class Services:
             self._overrides.get("courier_client_factory") or client_factory, self.shipping)
 
     @cached_property
+    def job_retries(self):
+        from chalicelib.couriers import queue_sqs
+        return self._pick("job_retries", lambda: queue_sqs.SqsRetries(self.aws),
+                          queue_sqs.MemoryRetries)
+
+    @cached_property
     def courier_accounts(self):
         from chalicelib.couriers import store_dynamo, store_memory
         return self._pick("courier_accounts", store_dynamo.DynamoCourierAccountStore,

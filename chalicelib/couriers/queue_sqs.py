@@ -35,3 +35,30 @@ class MemoryTrackingQueue:
         with self._lock:
             taken, self.sent = self.sent, []
         return taken
+
+
+class SqsRetries:
+    """Postpones a failed message's next receive (its visibility), for backoff."""
+
+    def __init__(self, aws: Any) -> None:
+        self._aws = aws
+        self._urls: dict = {}
+
+    def postpone(self, queue_arn: str, receipt_handle: str, seconds: int) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+        try:
+            name = queue_arn.rsplit(":", 1)[-1]
+            if name not in self._urls:
+                self._urls[name] = self._aws.sqs.get_queue_url(QueueName=name)["QueueUrl"]
+            self._aws.sqs.change_message_visibility(
+                QueueUrl=self._urls[name], ReceiptHandle=receipt_handle, VisibilityTimeout=seconds)
+        except (BotoCoreError, ClientError):
+            pass   # the queue's own visibility timeout still brings the message back
+
+
+class MemoryRetries:
+    def __init__(self) -> None:
+        self.postponed: List[tuple] = []
+
+    def postpone(self, queue_arn: str, receipt_handle: str, seconds: int) -> None:
+        self.postponed.append((queue_arn, receipt_handle, seconds))

@@ -37,6 +37,16 @@ from chalicelib.orders.model import Actor, Order
 logger = get_logger("couriers")
 # A job that found the courier unavailable this many times gives up (shipment_failed).
 MAX_JOB_ATTEMPTS = 5
+# The wait before a job tries a courier again: doubling from a minute, at most 15 min
+# (SQS's longest visibility change we use), or longer if the courier asked for it.
+FIRST_RETRY_SECONDS = 60
+LONGEST_RETRY_SECONDS = 900
+
+
+def retry_delay(attempt: int, retry_after: Optional[float] = None) -> int:
+    """Seconds before the next try of a job that found its courier unavailable."""
+    backoff = min(FIRST_RETRY_SECONDS * 2 ** max(attempt - 1, 0), LONGEST_RETRY_SECONDS)
+    return int(max(backoff, min(retry_after or 0, LONGEST_RETRY_SECONDS)))
 
 
 class CourierService:

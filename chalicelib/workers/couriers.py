@@ -11,6 +11,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalice.app import Blueprint
 
 from chalicelib.bootstrap import services
+from chalicelib.couriers.base import CourierUnavailable
+from chalicelib.couriers.service import retry_delay
 from chalicelib.logs import get_logger, log
 from chalicelib.workers.batch import each_message
 
@@ -25,9 +27,14 @@ def courier_jobs(event: Any) -> Dict[str, Any]:
     # The receive count tells the service when a courier that keeps failing has had
     # its last chance (then the shipment fails and the message goes to the DLQ).
     def record_handler(record: SQSRecord) -> None:
+        attempt = int(record.attributes.approximate_receive_count)
         try:
-            services().couriers.ship(json.loads(record.body),
-                                     attempt=int(record.attributes.approximate_receive_count))
+            services().couriers.ship(json.loads(record.body), attempt=attempt)
+        except CourierUnavailable as error:
+            # Back off before the next receive, rather than the queue's fixed timeout.
+            services().job_retries.postpone(record.event_source_arn, record.receipt_handle,
+                                            retry_delay(attempt, error.retry_after))
+            raise
         except Exception:
             log(logger, logging.ERROR, "record failed", exc_info=True, worker="courier_jobs",
                 message_id=record.message_id)
