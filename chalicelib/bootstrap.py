@@ -90,7 +90,8 @@ class Services:
     @cached_property
     def orders(self):
         from chalicelib.orders.service import OrderService
-        return OrderService(self.order_store, self.accounts, self.geography, self.clock)
+        return OrderService(self.order_store, self.accounts, self.geography, self.clock,
+                            lambda *desk: self.couriers.stop_desk_offered(*desk))
 
     @cached_property
     def health(self):
@@ -216,7 +217,8 @@ class Services:
         return CourierService(
             self.courier_accounts, self._pick("courier_cipher", kms_cipher, store_memory.MemoryCipher),
             self.order_store, self.accounts, self.geography, self.settings, self.clock,
-            self._overrides.get("courier_client_factory") or client_factory, self.shipping)
+            self._overrides.get("courier_client_factory") or client_factory, self.shipping,
+            self._pick("stop_desks", store_dynamo.DynamoStopDesks, store_memory.MemoryStopDesks))
 
     @cached_property
     def job_retries(self):

@@ -54,11 +54,18 @@ def sync_courier(req: ApiRequest):
     return services().couriers.sync(req.principal.store_id, req.params["code"], req.json())
 
 
+@route(bp, "/v1/stores/{slug}/stop-desks", ["GET"], public=True)
+def store_stop_desks(req: ApiRequest):
+    return services().couriers.public_stop_desks(req.params["slug"], req.query.get("wilaya"))
+
+
 @route(bp, "/v1/orders/{order_id}/shipments", ["POST"], status=202)
 def ship_order(req: ApiRequest):
-    order = services().couriers.request_shipment(req.principal.store_id, req.params["order_id"],
-                                                 req.json(), _actor(req))
-    return respond(serialize_order(order, services().geography), 202)
+    order, replayed = services().couriers.request_shipment(
+        req.principal.store_id, req.params["order_id"], req.json(), _actor(req),
+        req.header("idempotency-key"))
+    return respond(serialize_order(order, services().geography), 202,
+                   {"Idempotent-Replayed": "true"} if replayed else None)
 
 
 @route(bp, "/v1/orders/bulk/shipments", ["POST"])

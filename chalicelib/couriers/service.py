@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
-from chalicelib.clock import Clock
+from chalicelib.clock import Clock, iso
 from chalicelib.config import Settings
 from chalicelib.couriers import model, registry
 from chalicelib.couriers.base import (CourierAccount,
@@ -28,8 +28,8 @@ from chalicelib.couriers.base import (CourierAccount,
                                       ParcelLine, ParcelRequest, Parcel, Recipient)
 from chalicelib.couriers.ports import CourierAccountStore, CredentialCipher, CredentialsUnreadable
 from chalicelib.errors import (ConcurrentChange, CourierAuthRefused, CourierDown,
-                               CourierNotConfigured, NotFound, Unsupported,
-                               ValidationFailed)
+                               CourierNotConfigured, DomainError, IdempotencyKeyReused, NotFound,
+                               Unsupported, ValidationFailed)
 from chalicelib.logs import get_logger, log
 from chalicelib.orders import shipments
 from chalicelib.orders.model import Actor, Order
@@ -53,10 +53,11 @@ class CourierService:
     def __init__(self, accounts: CourierAccountStore, cipher: CredentialCipher, orders: Any,
                  stores: Any, geography: Any, settings: Settings, clock: Clock,
                  client_factory: Callable[[CourierAccount, registry.CourierSpec], CourierClient],
-                 shipping: Any = None) -> None:
+                 shipping: Any = None, desks: Any = None) -> None:
         self._accounts, self._cipher, self._orders = accounts, cipher, orders
         self._stores, self._geography, self._settings = stores, geography, settings
         self._clock, self._client_factory, self._shipping = clock, client_factory, shipping
+        self._desks = desks
 
     # --- accounts ------------------------------------------------------------------------
     @staticmethod
@@ -116,6 +117,8 @@ class CourierService:
         self._spec(code)
         if not self._accounts.delete(store_id, code):
             raise NotFound(f"{code} is not set up for this store.")
+        if self._desks is not None:
+            self._desks.delete(store_id, code)
 
     def client_for(self, record: model.CourierAccountRecord) -> CourierClient:
         spec = self._spec(record.code)
@@ -148,12 +151,16 @@ class CourierService:
         return {"ok": True, "checked_at": outcome["at"]}
 
     def sync(self, store_id: str, code: str, body: Mapping[str, Any]) -> Dict[str, Any]:
-        """The courier's stop desks and its fees from the sender's wilaya; with
-        `{"import_rates": true}` the fees also become the store's delivery rates."""
-        unknown = [key for key in body if key != "import_rates"]
-        if unknown or not isinstance(body.get("import_rates", False), bool):
-            raise ValidationFailed(fields={key: "is not a sync option; give import_rates: true|false"
-                                           for key in unknown} or {"import_rates": "must be true or false"})
+        """The courier's stop desks (kept: checkout offers them). With `{"rates": true}` also
+        its fees from the sender's wilaya; with `{"import_rates": true}` those fees become
+        the store's delivery rates. Fees are asked for only on request: some couriers price
+        one destination per call, which spends their rate limit that shipping needs too."""
+        bad = {key: "is not a sync option; give rates and/or import_rates (true or false)"
+               for key in body if key not in ("rates", "import_rates")}
+        bad.update({key: "must be true or false" for key in ("rates", "import_rates")
+                    if not isinstance(body.get(key, False), bool)})
+        if bad:
+            raise ValidationFailed(fields=bad)
         record = self._record(store_id, code)
         client = self.client_for(record)
         sender = int(record.settings.get("sender_wilaya") or 16)
@@ -163,20 +170,25 @@ class CourierService:
             raise CourierAuthRefused(fields={"credentials": error.message})
         except CourierUnavailable as error:
             raise CourierDown(f"The courier did not answer: {error.message}")
+        listed = [{"id": d.id, "name": d.name, "wilaya": d.wilaya, "commune": d.commune,
+                   "address": d.address} for d in desks]
+        # What the storefront offers at checkout (GET /v1/stores/{slug}/stop-desks).
+        if self._desks is not None:
+            self._desks.save(store_id, code, listed, iso(self._clock()))
+        answer: Dict[str, Any] = {"sender_wilaya": sender, "stop_desks": listed, "rates": None,
+                                  "rates_error": None, "rates_imported": False}
+        if not (body.get("rates") or body.get("import_rates")):
+            return answer
         rates, rates_error = None, None
         try:
             rates = client.rates(sender)
         except (CourierUnavailable, CourierRejected) as error:
-            # Some couriers price one destination per request, past what their rate
-            # limit allows in one go: the stop desks still count, the fees can come later.
+            # Beyond what the courier's rate limit allows in one go: the stop desks still
+            # count, the fees can be asked for again later.
             rates_error = error.message
-        answer: Dict[str, Any] = {
-            "sender_wilaya": sender,
-            "stop_desks": [{"id": d.id, "name": d.name, "wilaya": d.wilaya, "commune": d.commune,
-                            "address": d.address} for d in desks],
-            "rates": None if rates is None else [{"wilaya": r.wilaya, "home": r.home,
-                                                  "stop_desk": r.stop_desk} for r in rates],
-            "rates_error": rates_error, "rates_imported": False}
+        answer.update(rates=None if rates is None else [
+            {"wilaya": r.wilaya, "home": r.home, "stop_desk": r.stop_desk} for r in rates],
+            rates_error=rates_error)
         if body.get("import_rates") and rates:
             self._shipping.update_rates(store_id, {"rates": [
                 {"wilaya": r.wilaya, "home": r.home, "enabled": True,
@@ -184,6 +196,31 @@ class CourierService:
                 for r in rates if r.home is not None]})
             answer["rates_imported"] = True
         return answer
+
+    def public_stop_desks(self, slug: str, wilaya: Optional[str]) -> Dict[str, Any]:
+        """The stop desks a store's couriers offer, as last synced, for its storefront."""
+        store_id = self._stores.store_id_for_slug(slug)
+        code = None
+        if wilaya not in (None, ""):
+            if not str(wilaya).isdigit() or not 1 <= int(wilaya) <= 69:
+                raise ValidationFailed(fields={"wilaya": "must be a wilaya code, 1 to 69"})
+            code = int(wilaya)
+        configured = {record.code for record in self._accounts.list(store_id)}
+        items = [dict(desk, courier=courier)
+                 for courier, desks in sorted((self._desks.for_store(store_id) if self._desks
+                                               else {}).items())
+                 if courier in configured
+                 for desk in desks if code is None or desk.get("wilaya") == code]
+        return {"items": items, "next_cursor": None}
+
+    def stop_desk_offered(self, store_id: str, wilaya: int, desk_id: str) -> bool:
+        """Whether a courier the store set up offers this stop desk in this wilaya."""
+        if self._desks is None:
+            return False
+        configured = {record.code for record in self._accounts.list(store_id)}
+        return any(str(desk.get("id")) == desk_id and desk.get("wilaya") == wilaya
+                   for courier, desks in self._desks.for_store(store_id).items()
+                   if courier in configured for desk in desks)
 
     def unmapped_statuses(self, store_id: str) -> Dict[str, Any]:
         return {"items": self._accounts.unmapped(store_id), "next_cursor": None}
@@ -196,17 +233,26 @@ class CourierService:
         return found[0]
 
     def request_shipment(self, store_id: str, order_id: str, body: Mapping[str, Any],
-                         actor: Actor) -> Order:
+                         actor: Actor, idempotency_key: Optional[str] = None) -> Tuple[Order, bool]:
+        """Ask to ship; returns the order and whether this was a replay of the same request
+        (same Idempotency-Key and body: the first answer again, nothing asked twice)."""
         code, options = parse_shipment_request(body)
         spec = self._spec_for_body(code)
         record = self._record(store_id, code) if spec.has_api else None
         order = self._owned_order(store_id, order_id)
+        if idempotency_key:
+            if len(idempotency_key) > 255:
+                raise ValidationFailed(fields={"Idempotency-Key": "must be at most 255 characters"})
+            replay = _replayed(order, idempotency_key, code, options)
+            if replay:
+                return order, True
+            options = dict(options, idempotency_key=idempotency_key)
         now = self._clock()
         plan = shipments.plan_request(order, code, uuid.uuid4().hex, options, actor, now)
         if record is None:   # manual: the merchant ships it themselves
-            return self._ship_manually(order, plan, options, actor, now)
+            return self._ship_manually(order, plan, options, actor, now), False
         self._orders.apply_shipment(plan)
-        return self._owned_order(store_id, order_id)
+        return self._owned_order(store_id, order_id), False
 
     @staticmethod
     def _spec_for_body(code: str) -> registry.CourierSpec:
@@ -235,21 +281,19 @@ class CourierService:
                 or not all(isinstance(i, str) and i for i in ids):
             raise ValidationFailed(fields={"order_ids": "must be a list of 1 to 100 order ids"})
         request = {key: value for key, value in body.items() if key != "order_ids"}
+        if "tracking" in request:
+            # One tracking number belongs to one parcel, never to a batch of them.
+            raise ValidationFailed(fields={"tracking": "is per order; ship manual orders one by one"})
         parse_shipment_request(request)   # a bad courier or option fails the whole call
         results = []
         for order_id in dict.fromkeys(ids):
             try:
-                order = self.request_shipment(store_id, order_id, request, actor)
+                order, _ = self.request_shipment(store_id, order_id, request, actor)
                 results.append({"id": order_id, "ok": True, "shipment": order.shipment.state})
-            except (ValidationFailed, NotFound, ConcurrentChange, CourierDown) as error:
+            except DomainError as error:   # one order's problem never blocks the others
                 results.append({"id": order_id, "ok": False,
                                 "error": {"code": error.code, "message": error.message,
                                           "fields": dict(error.fields)}})
-            except Exception as error:  # noqa: BLE001 - e.g. InvalidTransition; one never blocks others
-                code = getattr(error, "code", "conflict")
-                results.append({"id": order_id, "ok": False,
-                                "error": {"code": code, "message": str(getattr(error, "message", error)),
-                                          "fields": dict(getattr(error, "fields", {}) or {})}})
         return results
 
     def label(self, store_id: str, order_id: str):
@@ -367,6 +411,18 @@ class CourierService:
             cod_amount=order.totals.total, delivery_fee=order.totals.delivery,
             sender_wilaya=sender, sender_wilaya_name=sender_wilaya.name_fr if sender_wilaya else "",
             weight_kg=int(options.get("weight") or 1), note=str(options.get("note") or order.note or ""))
+
+def _replayed(order: Order, key: str, code: str, options: Dict[str, Any]) -> bool:
+    """True if the order's shipment was asked for with this key and the same request;
+    IdempotencyKeyReused if with this key and another one."""
+    shipment = order.shipment
+    if shipment is None or shipment.options.get("idempotency_key") != key:
+        return False
+    asked = {k: v for k, v in shipment.options.items() if k != "idempotency_key"}
+    if shipment.courier != code or asked != options:
+        raise IdempotencyKeyReused()
+    return True
+
 
 def parse_shipment_request(body: Mapping[str, Any]) -> Tuple[str, Dict[str, Any]]:
     if not isinstance(body, Mapping):

@@ -145,3 +145,27 @@ class DynamoCourierAccountStore:
                 UnmappedStatusItem.first_seen_at | at),
             UnmappedStatusItem.last_seen_at.set(at),
             UnmappedStatusItem.example_tracking.set(tracking)])
+
+
+class StopDesksItem(TableItem, discriminator="courier_stop_desks"):
+    """STORE#<store> / DESKS#<code>: the courier's stop desks as last synced (JSON)."""
+    desks = UnicodeAttribute()
+    synced_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(store_id: str, code: str):
+        return f"STORE#{store_id}", f"DESKS#{code}"
+
+
+class DynamoStopDesks:
+    def save(self, store_id: str, code: str, desks: List[Dict[str, object]], at: str) -> None:
+        StopDesksItem(*StopDesksItem.key(store_id, code), desks=json.dumps(desks, ensure_ascii=False),
+                      synced_at=at).save()
+
+    def for_store(self, store_id: str) -> Dict[str, List[Dict[str, object]]]:
+        return {item.sk[len("DESKS#"):]: json.loads(item.desks)
+                for item in TableItem.query(f"STORE#{store_id}", TableItem.sk.startswith("DESKS#"))
+                if isinstance(item, StopDesksItem)}
+
+    def delete(self, store_id: str, code: str) -> None:
+        StopDesksItem(*StopDesksItem.key(store_id, code)).delete()

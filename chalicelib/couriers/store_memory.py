@@ -67,3 +67,17 @@ class MemoryCipher:
         if sealed.get("x") != context:
             raise CredentialsUnreadable()
         return dict(sealed["c"])
+
+
+class MemoryStopDesks:
+    def __init__(self) -> None:
+        self._desks: Dict[Tuple[str, str], List[Dict[str, object]]] = {}
+
+    def save(self, store_id: str, code: str, desks: List[Dict[str, object]], at: str) -> None:
+        self._desks[(store_id, code)] = [dict(d) for d in desks]
+
+    def for_store(self, store_id: str) -> Dict[str, List[Dict[str, object]]]:
+        return {code: list(desks) for (s, code), desks in self._desks.items() if s == store_id}
+
+    def delete(self, store_id: str, code: str) -> None:
+        self._desks.pop((store_id, code), None)

@@ -47,7 +47,9 @@ class TrackingService:
     def callback(self, code: str, token: str, method: str, headers: Mapping[str, str],
                  query: Mapping[str, str], body: bytes) -> CallbackAnswer:
         record = self._accounts.by_callback_token(token)
-        if record is None or record.code != code:
+        # Only couriers that push updates have a callback: the token of a polled or manual
+        # account opens nothing (and no client is built for it).
+        if record is None or record.code != code or not spec_named(code).pushes_updates:
             raise NotFound("No such callback.")
         client = self._couriers.client_for(record)
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import timedelta
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from chalicelib.clock import Clock, parse_iso
 from chalicelib.errors import (ConcurrentChange, DomainError, IdempotencyKeyReused,
@@ -30,9 +30,11 @@ CUSTOMER_CANCELLABLE = ("pending", "confirmed")
 
 
 class OrderService:
-    def __init__(self, store: OrderStore, accounts: Any, geography: Any, clock: Clock) -> None:
+    def __init__(self, store: OrderStore, accounts: Any, geography: Any, clock: Clock,
+                 desk_offered: Optional[Callable[[str, int, str], bool]] = None) -> None:
         self._store, self._accounts = store, accounts
         self._geography, self._clock = geography, clock
+        self._desk_offered = desk_offered or (lambda store_id, wilaya, desk: False)
         # slug -> store id, per container. Checkout re-checks the slug inside its
         # transaction, so a stale entry costs one retry, never a misplaced order.
         self._store_ids: Dict[str, str] = {}
@@ -100,9 +102,11 @@ class OrderService:
         if commune is None:
             raise ValidationFailed(fields={"shipping.commune": "is not a commune of this wilaya"})
         fee = quote(rate_for(request.wilaya, snapshot.rate_overrides), request.delivery_type)
-        if request.stop_desk is not None:
-            # Stop desks become known per wilaya once a courier account is synced;
-            # until then the merchant picks the desk when shipping.
+        if request.stop_desk is not None and not (
+                request.delivery_type == "stop_desk"
+                and self._desk_offered(store_id, request.wilaya, request.stop_desk)):
+            # Stop desks are known per wilaya once a courier account is synced
+            # (GET /v1/stores/{slug}/stop-desks); without one the merchant picks it.
             raise ValidationFailed(fields={"shipping.stop_desk": "is not a stop desk offered in this wilaya"})
         lines = checkout.price_lines(request.items, lambda p, v: _on_sale(snapshot.products.get(p), v))
         now = self._clock()

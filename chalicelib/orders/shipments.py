@@ -161,9 +161,10 @@ def plan_tracking(order: Order, updates: Tuple[Dict[str, Any], ...], actor: Acto
 
 
 def _is_newer(shipment: Shipment, update: Dict[str, Any]) -> bool:
-    """A final status is never replaced; otherwise the later courier time wins."""
+    """A final status is never replaced, except by a delivered parcel coming back (the
+    order moves delivered -> returned with it); otherwise the later courier time wins."""
     if shipment.status in FINAL:
-        return False
+        return shipment.status == DELIVERED and update["status"] == BACK_WITH_MERCHANT
     at = update.get("at")
     return at is None or shipment.status_at is None or at >= shipment.status_at
 

@@ -198,3 +198,29 @@ def test_a_parcel_the_courier_refuses_is_shipment_failed_in_its_words(api, pump,
     assert failed["status"] == "confirmed" and failed["shipment"]["error"]
     [entry] = [e for e in failed["timeline"] if e["event"] == "shipment_failed"]
     assert entry["note"] == failed["shipment"]["error"]
+
+
+def test_synced_stop_desks_are_offered_at_checkout_and_used_to_ship(api, pump, fakes):
+    fake = fakes["yalidine"]
+    merchant = signup(api)
+    configure(api, merchant, "yalidine", fake)
+    synced = api.post("/v1/couriers/yalidine/sync", headers=merchant.headers, json={})
+    assert synced.status_code == 200, synced.text
+    slug = merchant.store["slug"]
+    offered = api.get(f"/v1/stores/{slug}/stop-desks?wilaya=16").json()["items"]
+    assert offered and all(d["wilaya"] == 16 and d["courier"] == "yalidine" for d in offered)
+    desk = offered[0]["id"]
+    item = product(api, merchant)
+    placed = checkout(api, merchant, item, shipping={
+        "wilaya": 16, "commune": "Bab El Oued", "address": "Agence", "delivery_type": "stop_desk",
+        "stop_desk": desk})
+    assert placed.status_code == 201, placed.text
+    order = placed.json()
+    assert move(api, merchant, order["id"], "confirmed").status_code == 200
+    api.post(f"/v1/orders/{order['id']}/shipments", headers=merchant.headers,
+             json={"courier": "yalidine"})
+    shipped = wait_for(api, merchant, order["id"], lambda o: o["status"] == "shipped")
+    held = fake.parcels[shipped["shipment"]["tracking_number"]]
+    assert held.data["is_stopdesk"] and str(held.data["stopdesk_id"]) == desk
+    assert api.get("/v1/stores/no-such-store-here/stop-desks").status_code == 404
+    assert api.get(f"/v1/stores/{slug}/stop-desks?wilaya=99").status_code == 422
