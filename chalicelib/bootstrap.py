@@ -149,7 +149,8 @@ class Services:
     def push(self):
         """Web push: subscriptions, this deployment's VAPID keys (SSM) and the sender.
         Overrides: push_store, push_keys, push_sender, push_resolver."""
-        from chalicelib.push import keys_ssm, resolver_socket, store_dynamo, store_memory
+        from chalicelib import resolver_socket
+        from chalicelib.push import keys_ssm, store_dynamo, store_memory
         from chalicelib.push.service import PushService
 
         def webpush_sender():
@@ -170,7 +171,8 @@ class Services:
 
     @cached_property
     def webhooks(self):
-        from chalicelib.webhooks import queue_sqs, resolver, sender_http, store_dynamo, store_memory
+        from chalicelib import resolver_socket as resolver
+        from chalicelib.webhooks import queue_sqs, sender_http, store_dynamo, store_memory
         from chalicelib.webhooks.delivery import DeliveryPipeline
         from chalicelib.webhooks.service import WebhookService
         store = self._pick("webhook_store", store_dynamo.DynamoWebhookStore,

@@ -9,86 +9,24 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 import re
-from typing import Any, Dict, List, Mapping, Optional, Tuple
-from urllib.parse import urlsplit
+from typing import Any, Dict, Mapping, Optional
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from chalicelib import fields
 from chalicelib.errors import ValidationFailed
-from chalicelib.push.ports import Resolver, UnresolvableHost
+from chalicelib.push.ports import Resolver
+from chalicelib.targets import TargetRefused, check_target
 
 MAX_ENDPOINT = 2048
-LOOPBACK_NAMES = ("localhost", "localhost.")
 BASE64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 P256_POINT_BYTES, AUTH_SECRET_BYTES = 65, 16
 
 
-class EndpointRefused(Exception):
-    """Why an endpoint may not be called (the message is safe to show)."""
-
-
-def _public(address: ipaddress._BaseAddress) -> bool:
-    mapped = getattr(address, "ipv4_mapped", None)
-    if mapped is not None:
-        address = mapped
-    return not (address.is_private or address.is_loopback or address.is_link_local
-                or address.is_reserved or address.is_multicast or address.is_unspecified
-                or not address.is_global)
-
-
-def _is_loopback_host(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _split(endpoint: str, allow_loopback: bool) -> Tuple[str, int]:
-    """(host, port) of an acceptable endpoint shape; raises EndpointRefused."""
-    try:
-        parts = urlsplit(endpoint)
-        port = parts.port
-    except ValueError as error:
-        raise EndpointRefused("is not a valid URL") from error
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("https", "http") or not host:
-        raise EndpointRefused("must be an https URL")
-    if parts.username is not None or parts.password is not None:
-        raise EndpointRefused("must not carry credentials")
-    if parts.fragment:
-        raise EndpointRefused("must not have a #fragment")
-    if parts.scheme == "http" and not (allow_loopback and _is_loopback_host(host)):
-        raise EndpointRefused("must be an https URL")
-    return host, port or (443 if parts.scheme == "https" else 80)
-
-
-def check_endpoint(endpoint: str, resolver: Resolver, allow_loopback: bool) -> None:
-    """Raise EndpointRefused unless every address the endpoint's host resolves to may be called."""
-    host, port = _split(endpoint, allow_loopback)
-    try:
-        ipaddress.ip_address(host)
-        addresses: List[str] = [host]
-    except ValueError:
-        try:
-            addresses = list(resolver(host, port))
-        except UnresolvableHost as error:
-            raise EndpointRefused("has a host name that does not resolve") from error
-        if not addresses:
-            raise EndpointRefused("has a host name that does not resolve")
-    for text in addresses:
-        try:
-            address = ipaddress.ip_address(text.split("%", 1)[0])
-        except ValueError as error:
-            raise EndpointRefused("resolves to an address that is not valid") from error
-        if allow_loopback and address.is_loopback:
-            continue
-        if not _public(address):
-            raise EndpointRefused("must not point to a private, loopback or reserved address")
+# The one rule for outbound targets, under the names this package uses.
+EndpointRefused = TargetRefused
+check_endpoint = check_target
 
 
 def decode_base64url(value: str) -> bytes:

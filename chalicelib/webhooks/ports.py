@@ -2,17 +2,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Callable, List, Mapping, Optional, Protocol, Sequence, Tuple
+from typing import List, Mapping, Optional, Protocol, Sequence, Tuple
 
 from chalicelib.webhooks.model import AttemptPlan, Delivery, DeliveryRef, Endpoint, SendResult
-
-
-class UnresolvableHost(Exception):
-    """The host name has no address."""
-
-
-# (host, port) -> the IP addresses (as text) the host resolves to.
-Resolver = Callable[[str, int], Sequence[str]]
+# Name resolution belongs to the outbound-target rules (chalicelib/targets.py).
+from chalicelib.targets import Resolver, UnresolvableHost  # noqa: F401 - re-exported
 
 
 class WebhookStore(Protocol):

@@ -7,86 +7,21 @@ right before every delivery.
 """
 from __future__ import annotations
 
-import ipaddress
 from typing import Any, Dict, List, Mapping, Optional, Tuple
-from urllib.parse import urlsplit
 
 from chalicelib import fields
 from chalicelib.errors import ValidationFailed
 from chalicelib.webhooks.model import EVENT_TYPES
-from chalicelib.webhooks.ports import Resolver, UnresolvableHost
+from chalicelib.targets import TargetRefused, check_target
+from chalicelib.webhooks.ports import Resolver
 
 MAX_URL = 2048
 MAX_DESCRIPTION = 200
-LOOPBACK_NAMES = ("localhost", "localhost.")
 
 
-class UrlRefused(Exception):
-    """Why a webhook URL may not be called (the message is safe to show)."""
-
-
-def _public(address: ipaddress._BaseAddress) -> bool:
-    mapped = getattr(address, "ipv4_mapped", None)
-    if mapped is not None:
-        address = mapped
-    return not (address.is_private or address.is_loopback or address.is_link_local
-                or address.is_reserved or address.is_multicast or address.is_unspecified
-                or not address.is_global)
-
-
-def _split(url: str, allow_loopback: bool) -> Tuple[str, int]:
-    """(host, port) of an acceptable URL shape; raises UrlRefused."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as error:
-        raise UrlRefused("is not a valid URL") from error
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("https", "http") or not host:
-        raise UrlRefused("must be an https URL")
-    if parts.username is not None or parts.password is not None:
-        raise UrlRefused("must not carry credentials")
-    if parts.fragment:
-        raise UrlRefused("must not have a #fragment")
-    if parts.scheme == "http" and not (allow_loopback and _is_loopback_host(host)):
-        raise UrlRefused("must be an https URL")
-    return host, port or (443 if parts.scheme == "https" else 80)
-
-
-def _is_loopback_host(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_url(url: str, resolver: Resolver, allow_loopback: bool) -> None:
-    """Raise UrlRefused unless every address `url`'s host resolves to may be called."""
-    host, port = _split(url, allow_loopback)
-    try:
-        literal: Optional[ipaddress._BaseAddress] = ipaddress.ip_address(host)
-    except ValueError:
-        literal = None
-    if literal is not None:
-        addresses: List[str] = [host]
-    else:
-        try:
-            addresses = list(resolver(host, port))
-        except UnresolvableHost as error:
-            raise UrlRefused("has a host name that does not resolve") from error
-        if not addresses:
-            raise UrlRefused("has a host name that does not resolve")
-    for text in addresses:
-        try:
-            address = ipaddress.ip_address(text.split("%", 1)[0])
-        except ValueError as error:
-            raise UrlRefused("resolves to an address that is not valid") from error
-        if allow_loopback and address.is_loopback:
-            continue
-        if not _public(address):
-            raise UrlRefused("must not point to a private, loopback or reserved address")
+# The one rule for outbound targets, under the names this package uses.
+UrlRefused = TargetRefused
+check_url = check_target
 
 
 def _url(value: Any, errors: Dict[str, str], resolver: Resolver, allow_loopback: bool) -> Optional[str]:
