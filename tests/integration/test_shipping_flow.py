@@ -26,6 +26,19 @@ from tests.e2e.test_orders_api import checkout, move, product
 CODES = sorted(FAKES)
 
 
+# Accounts this module set up, removed after each test: a finished test's fake is gone,
+# and the poll schedule would keep asking it (slowly failing) for the rest of the run.
+CONFIGURED = []
+
+
+@pytest.fixture(autouse=True)
+def forget_accounts(api):
+    yield
+    while CONFIGURED:
+        merchant, code = CONFIGURED.pop()
+        api.delete(f"/v1/couriers/{code}", headers=merchant.headers)
+
+
 @pytest.fixture
 def fakes():
     # Fresh fakes per test: every new store's first order is number 1001, and a
@@ -52,6 +65,7 @@ def configure(api, merchant, code, fake):
         "credentials": dict(fake.SANDBOX_CREDENTIALS),
         "settings": {"base_url": fake.base_url, "sender_wilaya": 16}})
     assert answer.status_code == 200, answer.text
+    CONFIGURED.append((merchant, code))
     account = answer.json()
     assert "credentials" not in account and sorted(account["credentials_set"])
     if account["callback_url"]:
