@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Dict, Optional, Tuple
 
+from chalicelib.clock import iso
 from chalicelib.errors import InvalidTransition
 from chalicelib.orders.model import Actor, Order, Shipment, TimelineEntry
 from chalicelib.orders.states import TransitionPlan, plan_transition
@@ -138,7 +139,7 @@ def plan_tracking(order: Order, updates: Tuple[Dict[str, Any], ...], actor: Acto
                               update.get("reason"),
                               {"courier": shipment.courier, "tracking": shipment.tracking,
                                "raw_status": update["raw_status"], "status": update["status"],
-                               "courier_at": update["at"].isoformat() if update.get("at") else None}))
+                               "courier_at": iso(update.get("at"))}))
         if _is_newer(latest, update):
             latest = replace(latest, status=update["status"], raw_status=update["raw_status"],
                              status_at=update.get("at") or now)
