@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Dict, List, Mapping, Optional
+from typing import AbstractSet, Any, Dict, List, Mapping, Optional, Tuple
 
 from chalicelib.accounts import validation
 from chalicelib.accounts.model import Account, ApiKey, Store, TokenRecord, default_notifications
@@ -10,7 +10,7 @@ from chalicelib.accounts.passwords import dummy_hash, hash_password, verify_pass
 from chalicelib.accounts.ports import AccountStore
 from chalicelib.clock import Clock, iso
 from chalicelib.config import Settings
-from chalicelib.errors import Forbidden, NotFound, RateLimited, Unauthorized
+from chalicelib.errors import ConcurrentChange, Forbidden, NotFound, RateLimited, Unauthorized
 from chalicelib.ids import new_id, new_secret, sha256_hex
 
 SESSION_PREFIX, API_KEY_PREFIX = "dzs_", "dzk_"
@@ -35,7 +35,7 @@ class AccountService:
         owner = Account(id=new_id("ac_"), email=fields["email"],
                         password_hash=hash_password(fields["password"], self._settings.scrypt_n),
                         store_id=store.id, role="owner", name=fields["email"], created_at=now)
-        token, record = self._session(owner)
+        token, record = self.new_session(owner)
         self._store.create_store(store, owner, record)
         return {"token": token, "expires_at": iso(record.expires_at),
                 "store": self.serialize_store(store)}
@@ -46,22 +46,39 @@ class AccountService:
         keys = self._throttle_keys(fields["email"], source_ip, now)
         self._refuse_if_throttled(keys, now)
         account = self._store.account_by_email(fields["email"])
+        if account is not None and account.status != "active":
+            account = None   # an invitation not yet accepted has no password to match
         stored_hash = account.password_hash if account else self._dummy()
         if not verify_password(fields["password"], stored_hash) or account is None:
             expires = self._window_end(now) + timedelta(seconds=60)
             for key in keys.values():
                 self._store.add_failure(key, expires)
             raise Unauthorized("Wrong email or password.")
-        token, record = self._session(account)
-        self._store.put_token(record)
+        token, record = self._start_session(account)
         return {"token": token, "expires_at": iso(record.expires_at)}
+
+    def _start_session(self, account: Account):
+        """A session carrying the account's current role. The write is conditioned on
+        the account being unchanged, so a role change or removal landing meanwhile is
+        never outrun: read again and retry with what it is now."""
+        for _ in range(3):
+            token, record = self.new_session(account)
+            try:
+                self._store.put_session(record, account)
+                return token, record
+            except ConcurrentChange:
+                account = self._store.account_by_email(account.email)
+                if account is None or account.status != "active":
+                    raise Unauthorized("Wrong email or password.")
+        raise ConcurrentChange()
 
     def logout(self, token_hash: str, token_kind: str) -> None:
         if token_kind != "session":
             raise Forbidden("API keys are revoked with DELETE /v1/api-keys/{id}.")
         self._store.delete_token(token_hash)
 
-    def _session(self, account: Account):
+    def new_session(self, account: Account) -> Tuple[str, TokenRecord]:
+        """A new session token for `account` and its record (not yet saved)."""
         now = self._clock()
         token = new_secret(SESSION_PREFIX)
         record = TokenRecord(token_hash=sha256_hex(token), kind="session",
@@ -108,14 +125,25 @@ class AccountService:
         return record
 
     # --- API keys -----------------------------------------------------------------
-    def create_api_key(self, store_id: str, actor_id: str, body: Mapping[str, Any]) -> Dict[str, Any]:
-        name = validation.parse_api_key(body)
+    def create_api_key(self, store_id: str, actor_id: str, body: Mapping[str, Any],
+                       within: Optional[AbstractSet[str]] = None) -> Dict[str, Any]:
+        """A new key. `within`: the scopes of the API key asking (a key never makes a key
+        that can do more than itself); None for a member's session."""
+        fields = validation.parse_api_key(body)
+        name, scopes = fields["name"], fields["scopes"]
+        beyond = [scope for scope in scopes if within is not None and scope not in within]
+        if beyond:
+            raise Forbidden("An API key cannot create a key with scopes it does not have.",
+                            fields={"scopes": f"beyond this key's own: {', '.join(beyond)}"})
         now = self._clock()
         secret = new_secret(API_KEY_PREFIX)
         key = ApiKey(id=new_id("key_"), store_id=store_id, name=name, prefix=secret[:10],
-                     token_hash=sha256_hex(secret), created_at=now, created_by=actor_id)
+                     token_hash=sha256_hex(secret), created_at=now, created_by=actor_id,
+                     scopes=scopes)
+        # role "admin": what a key acts as at most (never an owner); scopes decide the rest.
         record = TokenRecord(token_hash=key.token_hash, kind="api_key", store_id=store_id,
-                             subject_id=key.id, actor_name=name, role="admin", created_at=now)
+                             subject_id=key.id, actor_name=name, role="admin", created_at=now,
+                             scopes=scopes)
         self._store.create_api_key(key, record)
         return dict(self.serialize_api_key(key), key=secret)
 
@@ -126,6 +154,13 @@ class AccountService:
     def revoke_api_key(self, store_id: str, key_id: str) -> None:
         if not self._store.delete_api_key(store_id, key_id):
             raise NotFound("No such API key.")
+
+    # --- members --------------------------------------------------------------------
+    def member_name(self, store_id: str, member_id: str) -> Optional[str]:
+        """The name of the store's member `member_id` (invited or active), None if the
+        id is no member of this store. Orders name assignees with it."""
+        member = self._store.member(store_id, member_id)
+        return member.name if member is not None else None
 
     # --- the store ----------------------------------------------------------------
     def store_id_for_slug(self, slug: str) -> str:
@@ -166,11 +201,12 @@ class AccountService:
                 "notifications": {**default_notifications(),
                                   **{k: list(v) for k, v in store.notifications.items()}},
                 "restock_on_return": store.restock_on_return,
+                "auto_cancel_after_attempts": store.auto_cancel_after_attempts,
                 "realtime_url": self._settings.realtime_url or None,
                 "storefront_url": f"{self._settings.public_api_url}/v1/stores/{store.slug}",
                 "created_at": iso(store.created_at), "updated_at": iso(store.updated_at)}
 
     @staticmethod
     def serialize_api_key(key: ApiKey) -> Dict[str, Any]:
-        return {"id": key.id, "name": key.name, "prefix": key.prefix,
+        return {"id": key.id, "name": key.name, "prefix": key.prefix, "scopes": list(key.scopes),
                 "created_at": iso(key.created_at), "last_used_at": iso(key.last_used_at)}

@@ -7,6 +7,8 @@ Items (DATA-MODEL questions 1-3):
   TOKEN#<sha256> / TOKEN        what a session or API key stands for (TTL for sessions)
   STORE#<id> / APIKEY#<id>      an API key's metadata (never the key itself)
   COUNTER#<key> / COUNTER       failed-login counters (TTL)
+  and the account, session and team items of items_dynamo.py; the team's use cases
+  are in store_dynamo_team.py.
 """
 from __future__ import annotations
 
@@ -19,7 +21,12 @@ from pynamodb.exceptions import (DoesNotExist, PynamoDBException, TransactWriteE
                                  UpdateError)
 
 from chalicelib import dynamo
-from chalicelib.accounts.model import Account, ApiKey, Store, TokenRecord
+from chalicelib.accounts.items_dynamo import (AccountItem, TokenItem, account_is_active,
+                                              account_item, failed_conditions, member_item,
+                                              session_ref, token_item)
+from chalicelib.accounts.model import (DEFAULT_KEY_SCOPES, Account, ApiKey, Member, Store,
+                                      TokenRecord)
+from chalicelib.accounts.store_dynamo_team import DynamoTeamStore
 from chalicelib.dynamo import TableItem
 from chalicelib.errors import AlreadyExists, ConcurrentChange
 
@@ -34,6 +41,7 @@ class StoreItem(TableItem, discriminator="store"):
     languages = ListAttribute(of=UnicodeAttribute)
     notifications = MapAttribute()
     restock_on_return = BooleanAttribute(default=False)
+    auto_cancel_after_attempts = NumberAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = NumberAttribute()
@@ -51,34 +59,6 @@ class SlugItem(TableItem, discriminator="slug"):
         return f"SLUG#{slug}", "SLUG"
 
 
-class AccountItem(TableItem, discriminator="account"):
-    account_id = UnicodeAttribute()
-    email = UnicodeAttribute()
-    password_hash = UnicodeAttribute()
-    store_id = UnicodeAttribute()
-    role = UnicodeAttribute()
-    name = UnicodeAttribute()
-    created_at = UTCDateTimeAttribute()
-
-    @staticmethod
-    def key(email: str):
-        return f"EMAIL#{email}", "ACCOUNT"
-
-
-class TokenItem(TableItem, discriminator="token"):
-    kind = UnicodeAttribute()
-    store_id = UnicodeAttribute()
-    subject_id = UnicodeAttribute()
-    actor_name = UnicodeAttribute()
-    role = UnicodeAttribute()
-    created_at = UTCDateTimeAttribute()
-    expires_at = UTCDateTimeAttribute(null=True)
-
-    @staticmethod
-    def key(token_hash: str):
-        return f"TOKEN#{token_hash}", "TOKEN"
-
-
 class ApiKeyItem(TableItem, discriminator="api_key"):
     key_id = UnicodeAttribute()
     store_id = UnicodeAttribute()
@@ -88,6 +68,7 @@ class ApiKeyItem(TableItem, discriminator="api_key"):
     created_at = UTCDateTimeAttribute()
     created_by = UnicodeAttribute()
     last_used_at = UTCDateTimeAttribute(null=True)
+    scopes = ListAttribute(of=UnicodeAttribute, null=True)   # absent: DEFAULT_KEY_SCOPES
 
     @staticmethod
     def key(store_id: str, key_id: str):
@@ -108,7 +89,9 @@ def _store_item(store: Store) -> StoreItem:
                      owner_email=store.owner_email, phone=store.phone, logo_url=store.logo_url,
                      languages=list(store.languages),
                      notifications={k: list(v) for k, v in store.notifications.items()},
-                     restock_on_return=store.restock_on_return, created_at=store.created_at,
+                     restock_on_return=store.restock_on_return,
+                     auto_cancel_after_attempts=store.auto_cancel_after_attempts,
+                     created_at=store.created_at,
                      updated_at=store.updated_at, version=store.version)
 
 
@@ -117,23 +100,14 @@ def _store(item: StoreItem) -> Store:
     return Store(id=item.store_id, slug=item.slug, name=item.name, owner_email=item.owner_email,
                  phone=item.phone, logo_url=item.logo_url, languages=tuple(item.languages or ()),
                  notifications={k: list(v) for k, v in notifications.items()},
-                 restock_on_return=bool(item.restock_on_return), created_at=item.created_at,
+                 restock_on_return=bool(item.restock_on_return),
+                 auto_cancel_after_attempts=int(item.auto_cancel_after_attempts)
+                 if item.auto_cancel_after_attempts is not None else None,
+                 created_at=item.created_at,
                  updated_at=item.updated_at, version=int(item.version))
 
 
-def _token_item(record: TokenRecord) -> TokenItem:
-    pk, sk = TokenItem.key(record.token_hash)
-    return TokenItem(pk, sk, kind=record.kind, store_id=record.store_id,
-                     subject_id=record.subject_id, actor_name=record.actor_name, role=record.role,
-                     created_at=record.created_at, expires_at=record.expires_at,
-                     ttl=record.expires_at)
-
-
-def _failed_conditions(error: TransactWriteError) -> List[bool]:
-    return [code == "ConditionalCheckFailed" for code in dynamo.cancellation_codes(error)]
-
-
-class DynamoAccountStore:
+class DynamoAccountStore(DynamoTeamStore):
     def create_store(self, store: Store, owner: Account, session: TokenRecord) -> None:
         slug_pk, slug_sk = SlugItem.key(store.slug)
         email_pk, email_sk = AccountItem.key(owner.email)
@@ -143,16 +117,15 @@ class DynamoAccountStore:
                 tx.save(SlugItem(slug_pk, slug_sk, store_id=store.id),
                         condition=SlugItem.pk.does_not_exist())
                 # An email logs into one account.
-                tx.save(AccountItem(email_pk, email_sk, account_id=owner.id, email=owner.email,
-                                    password_hash=owner.password_hash, store_id=owner.store_id,
-                                    role=owner.role, name=owner.name, created_at=owner.created_at),
-                        condition=AccountItem.pk.does_not_exist())
+                tx.save(account_item(owner), condition=AccountItem.pk.does_not_exist())
                 tx.save(_store_item(store), condition=StoreItem.pk.does_not_exist())
-                tx.save(_token_item(session))
+                tx.save(member_item(Member.of(owner)))
+                tx.save(token_item(session))
+                tx.save(session_ref(session))
         except TransactWriteError as error:
             if not dynamo.was_cancelled(error):
                 raise dynamo.unavailable(error) from error
-            slug_taken, email_taken = (_failed_conditions(error) + [False, False])[:2]
+            slug_taken, email_taken = (failed_conditions(error) + [False, False])[:2]
             fields = {}
             if slug_taken:
                 fields["store.slug"] = "is already taken"
@@ -190,7 +163,7 @@ class DynamoAccountStore:
         except TransactWriteError as error:
             if not dynamo.was_cancelled(error):
                 raise dynamo.unavailable(error) from error
-            failed = _failed_conditions(error)
+            failed = failed_conditions(error)
             # Order by kind: [delete old slug], [put new slug], put store.
             if slug_moves and len(failed) >= 2 and failed[1] and not failed[-1]:
                 raise AlreadyExists("Already taken.", fields={"slug": "is already taken"}) from error
@@ -203,10 +176,23 @@ class DynamoAccountStore:
             return None
         return Account(id=item.account_id, email=item.email, password_hash=item.password_hash,
                        store_id=item.store_id, role=item.role, name=item.name,
-                       created_at=item.created_at)
+                       created_at=item.created_at, status=item.status or "active")
 
-    def put_token(self, record: TokenRecord) -> None:
-        _token_item(record).save()
+    def put_session(self, record: TokenRecord, account: Account) -> None:
+        try:
+            with dynamo.transaction() as tx:
+                # The account is still the one the session was made from: not removed,
+                # not demoted or promoted, active. A removal or role change that lands
+                # first makes this fail; one that lands after finds the session ref.
+                tx.condition_check(AccountItem, *AccountItem.key(account.email),
+                                   condition=(AccountItem.account_id == account.id)
+                                   & (AccountItem.role == account.role) & account_is_active())
+                tx.save(token_item(record))
+                tx.save(session_ref(record))
+        except TransactWriteError as error:
+            if not dynamo.was_cancelled(error):
+                raise dynamo.unavailable(error) from error
+            raise ConcurrentChange() from error
 
     def token(self, token_hash: str) -> Optional[TokenRecord]:
         try:
@@ -215,7 +201,8 @@ class DynamoAccountStore:
             return None
         return TokenRecord(token_hash=token_hash, kind=item.kind, store_id=item.store_id,
                            subject_id=item.subject_id, actor_name=item.actor_name,
-                           role=item.role, created_at=item.created_at, expires_at=item.expires_at)
+                           role=item.role, created_at=item.created_at, expires_at=item.expires_at,
+                           scopes=tuple(item.scopes) if item.scopes is not None else None)
 
     def delete_token(self, token_hash: str) -> None:
         TokenItem(*TokenItem.key(token_hash)).delete()
@@ -225,14 +212,17 @@ class DynamoAccountStore:
         with dynamo.transaction() as tx:
             tx.save(ApiKeyItem(pk, sk, key_id=key.id, store_id=key.store_id, name=key.name,
                                prefix=key.prefix, token_hash=key.token_hash,
-                               created_at=key.created_at, created_by=key.created_by))
-            tx.save(_token_item(record))
+                               created_at=key.created_at, created_by=key.created_by,
+                               scopes=list(key.scopes)))
+            tx.save(token_item(record))
 
     def api_keys(self, store_id: str) -> List[ApiKey]:
         items = ApiKeyItem.query(f"STORE#{store_id}", ApiKeyItem.sk.startswith("APIKEY#"))
         return [ApiKey(id=i.key_id, store_id=i.store_id, name=i.name, prefix=i.prefix,
                        token_hash=i.token_hash, created_at=i.created_at, created_by=i.created_by,
-                       last_used_at=i.last_used_at) for i in items]
+                       last_used_at=i.last_used_at,
+                       scopes=tuple(i.scopes) if i.scopes is not None else DEFAULT_KEY_SCOPES)
+                for i in items]
 
     def delete_api_key(self, store_id: str, key_id: str) -> bool:
         try:

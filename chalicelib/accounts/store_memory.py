@@ -8,10 +8,11 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from datetime import datetime
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
-from chalicelib.accounts.model import Account, ApiKey, Store, TokenRecord
-from chalicelib.errors import AlreadyExists, ConcurrentChange
+from chalicelib.accounts.model import (Account, ApiKey, Invitation, LastOwner, Member, Store,
+                                      TokenRecord)
+from chalicelib.errors import AlreadyExists, ConcurrentChange, NotFound
 
 
 class MemoryAccountStore:
@@ -23,6 +24,9 @@ class MemoryAccountStore:
         self._tokens: Dict[str, TokenRecord] = {}
         self._keys: Dict[Tuple[str, str], ApiKey] = {}
         self._failures: Dict[str, Tuple[int, datetime]] = {}
+        self._members: Dict[Tuple[str, str], Member] = {}
+        self._invitations: Dict[str, Invitation] = {}
+        self._sessions: Dict[str, Set[str]] = {}   # account id -> its session token hashes
 
     def create_store(self, store: Store, owner: Account, session: TokenRecord) -> None:
         with self._lock:
@@ -36,7 +40,12 @@ class MemoryAccountStore:
             self._stores[store.id] = store
             self._slugs[store.slug] = store.id
             self._accounts[owner.email] = owner
-            self._tokens[session.token_hash] = session
+            self._members[(store.id, owner.id)] = Member.of(owner)
+            self._save_session(session)
+
+    def _save_session(self, record: TokenRecord) -> None:
+        self._tokens[record.token_hash] = record
+        self._sessions.setdefault(record.subject_id, set()).add(record.token_hash)
 
     def store(self, store_id: str) -> Optional[Store]:
         return self._stores.get(store_id)
@@ -59,8 +68,13 @@ class MemoryAccountStore:
     def account_by_email(self, email: str) -> Optional[Account]:
         return self._accounts.get(email)
 
-    def put_token(self, record: TokenRecord) -> None:
-        self._tokens[record.token_hash] = record
+    def put_session(self, record: TokenRecord, account: Account) -> None:
+        with self._lock:
+            current = self._accounts.get(account.email)
+            if (current is None or current.id != account.id or current.role != account.role
+                    or current.status != "active"):
+                raise ConcurrentChange()
+            self._save_session(record)
 
     def token(self, token_hash: str) -> Optional[TokenRecord]:
         return self._tokens.get(token_hash)
@@ -99,3 +113,78 @@ class MemoryAccountStore:
 
     def failures(self, key: str) -> int:
         return self._failures.get(key, (0, None))[0]
+
+    # --- the team ------------------------------------------------------------------
+    def add_member(self, account: Account, member: Member, invitation: Invitation) -> None:
+        with self._lock:
+            if account.email in self._accounts:
+                raise AlreadyExists("Already taken.", fields={"email": "already has an account"})
+            self._accounts[account.email] = account
+            self._members[(member.store_id, member.id)] = member
+            self._invitations[invitation.token_hash] = invitation
+
+    def invitation(self, token_hash: str) -> Optional[Invitation]:
+        return self._invitations.get(token_hash)
+
+    def accept_invitation(self, invitation: Invitation, account: Account,
+                          session: TokenRecord) -> None:
+        with self._lock:
+            if invitation.token_hash not in self._invitations:
+                raise NotFound("This invitation is unknown, already used or expired.")
+            current = self._accounts.get(account.email)
+            member = self._members.get((invitation.store_id, invitation.member_id))
+            if (current is None or current.id != invitation.member_id
+                    or current.status != "invited" or current.role != account.role
+                    or member is None or member.status != "invited"):
+                raise ConcurrentChange()
+            del self._invitations[invitation.token_hash]
+            self._accounts[account.email] = account
+            self._members[(member.store_id, member.id)] = replace(
+                member, status="active", accepted_at=session.created_at,
+                invite_expires_at=None, invite_hash=None)
+            self._save_session(session)
+
+    def members(self, store_id: str) -> List[Member]:
+        return sorted((m for (owner, _), m in self._members.items() if owner == store_id),
+                      key=lambda m: m.id)
+
+    def member(self, store_id: str, member_id: str) -> Optional[Member]:
+        return self._members.get((store_id, member_id))
+
+    def _check_unchanged(self, member: Member, witness: Optional[str]) -> None:
+        current = self._members.get((member.store_id, member.id))
+        account = self._accounts.get(member.email)
+        if (current is None or current.role != member.role or current.status != member.status
+                or account is None or account.id != member.id):
+            raise ConcurrentChange()
+        if witness is not None:
+            other = self._members.get((member.store_id, witness))
+            if other is None or not other.is_active_owner:
+                raise LastOwner()
+
+    def change_role(self, member: Member, role: str, witness: Optional[str] = None) -> None:
+        with self._lock:
+            self._check_unchanged(member, witness)
+            key = (member.store_id, member.id)
+            self._members[key] = replace(self._members[key], role=role)
+            self._accounts[member.email] = replace(self._accounts[member.email], role=role)
+
+    def remove_member(self, member: Member, witness: Optional[str] = None) -> None:
+        with self._lock:
+            self._check_unchanged(member, witness)
+            del self._members[(member.store_id, member.id)]
+            del self._accounts[member.email]
+            if member.invite_hash:
+                self._invitations.pop(member.invite_hash, None)
+
+    def retag_sessions(self, account_id: str, role: str) -> None:
+        with self._lock:
+            for token_hash in self._sessions.get(account_id, ()):
+                record = self._tokens.get(token_hash)
+                if record is not None:
+                    self._tokens[token_hash] = replace(record, role=role)
+
+    def revoke_sessions(self, account_id: str) -> None:
+        with self._lock:
+            for token_hash in self._sessions.pop(account_id, set()):
+                self._tokens.pop(token_hash, None)

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 from chalicelib import fields
-from chalicelib.accounts.model import LANGUAGES, NOTIFICATION_CHANNELS
+from chalicelib.accounts.model import (DEFAULT_KEY_SCOPES, LANGUAGES, NOTIFICATION_CHANNELS,
+                                      ROLES, SCOPES)
 from chalicelib.errors import ValidationFailed
 from chalicelib.phones import normalize_phone
 
@@ -157,7 +158,7 @@ def parse_store_patch(body: Mapping[str, Any], allow_loopback: bool) -> Dict[str
     errors = _errors()
     changes: Dict[str, Any] = {}
     known = {"name", "slug", "owner_email", "phone", "logo_url", "languages",
-             "notifications", "restock_on_return"}
+             "notifications", "restock_on_return", "auto_cancel_after_attempts"}
     for key in body:
         if key not in known:
             errors[key] = "is not a store setting that can be changed"
@@ -188,14 +189,81 @@ def parse_store_patch(body: Mapping[str, Any], allow_loopback: bool) -> Dict[str
         if not isinstance(body["restock_on_return"], bool):
             errors["restock_on_return"] = "must be true or false"
         changes["restock_on_return"] = body["restock_on_return"]
+    if "auto_cancel_after_attempts" in body:
+        value = body["auto_cancel_after_attempts"]
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or not 1 <= value <= 20):
+            errors["auto_cancel_after_attempts"] = "must be a number of calls, 1 to 20, or null (off)"
+        changes["auto_cancel_after_attempts"] = value
     if errors:
         raise ValidationFailed(fields=errors)
     return changes
 
 
-def parse_api_key(body: Mapping[str, Any]) -> str:
+def _scopes(value: Any, errors: Dict[str, str]) -> Optional[Tuple[str, ...]]:
+    """Distinct known scopes, in the documented order (so equal sets read the same)."""
+    if (not isinstance(value, list) or not value
+            or any(not isinstance(item, str) or item not in SCOPES for item in value)
+            or len(set(value)) != len(value)):
+        errors["scopes"] = f"must be a non-empty list of distinct scopes among {list(SCOPES)}"
+        return None
+    return tuple(scope for scope in SCOPES if scope in value)
+
+
+def parse_api_key(body: Mapping[str, Any]) -> Dict[str, Any]:
+    """{name, scopes}; a key without `scopes` gets DEFAULT_KEY_SCOPES."""
     errors = _errors()
+    name = text(body, "name", errors, path="name", max_len=100, required=False)
+    scopes: Optional[Tuple[str, ...]] = DEFAULT_KEY_SCOPES
+    if body.get("scopes") is not None:
+        scopes = _scopes(body["scopes"], errors)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return {"name": name or "API key", "scopes": scopes}
+
+
+def _unknown(body: Mapping[str, Any], known: frozenset, errors: Dict[str, str]) -> None:
+    for key in body:
+        if key not in known:
+            errors[key] = "is not a field this request takes"
+
+
+def _role(value: Any, errors: Dict[str, str]) -> Optional[str]:
+    if not isinstance(value, str) or value not in ROLES:
+        errors["role"] = ("is required" if value is None
+                          else f"must be one of {', '.join(ROLES)}")
+        return None
+    return value
+
+
+def parse_invite(body: Mapping[str, Any]) -> Dict[str, Any]:
+    """POST /v1/members: {email, role, name?}; the name defaults to the email."""
+    errors = _errors()
+    _unknown(body, frozenset({"email", "role", "name"}), errors)
+    address = email(body, errors)
+    role = _role(body.get("role"), errors)
     name = text(body, "name", errors, path="name", max_len=100, required=False)
     if errors:
         raise ValidationFailed(fields=errors)
-    return name or "API key"
+    return {"email": address, "role": role, "name": name or address}
+
+
+def parse_role_change(body: Mapping[str, Any]) -> str:
+    """PATCH /v1/members/{id}: {role}."""
+    errors = _errors()
+    _unknown(body, frozenset({"role"}), errors)
+    role = _role(body.get("role"), errors)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return role
+
+
+def parse_accept(body: Mapping[str, Any]) -> Dict[str, str]:
+    """POST /v1/members/accept: {invite_token, password}; the password follows signup's rules."""
+    errors = _errors()
+    _unknown(body, frozenset({"invite_token", "password"}), errors)
+    token = text(body, "invite_token", errors, path="invite_token", max_len=200)
+    secret = password(body.get("password"), errors)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return {"invite_token": token, "password": secret}

@@ -46,7 +46,10 @@ def public_store(req: ApiRequest):
 @route(bp, "/v1/api-keys", ["POST"], status=201)
 def create_api_key(req: ApiRequest):
     principal = req.principal
-    return services().accounts.create_api_key(principal.store_id, principal.actor_id, req.json())
+    # A key making a key stays within its own scopes.
+    within = principal.scopes if principal.token_kind == "api_key" else None
+    return services().accounts.create_api_key(principal.store_id, principal.actor_id, req.json(),
+                                              within)
 
 
 @route(bp, "/v1/api-keys", ["GET"])

@@ -39,4 +39,6 @@ def merchant_authorizer(auth_request: AuthRequest) -> AuthResponse:
         "store_id": record.store_id, "actor_type": actor_type, "actor_id": record.subject_id,
         "actor_name": record.actor_name, "role": record.role, "token_kind": record.kind,
         "token_hash": record.token_hash,
+        # Context values must be strings: the key's scopes, space-separated.
+        "scopes": " ".join(sorted(record.granted_scopes())),
     })

@@ -13,12 +13,13 @@ import functools
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, FrozenSet, Mapping, Optional
 
 from chalice import Response
 from chalice.app import Blueprint, Chalice, Request
 
-from chalicelib.errors import (DomainError, MalformedRequest, MethodNotAllowed,
+from chalicelib.api import permissions
+from chalicelib.errors import (DomainError, Forbidden, MalformedRequest, MethodNotAllowed,
                                PayloadTooLarge, UnsupportedMediaType,
                                Unauthorized, error_body, http_status)
 from chalicelib.logs import get_logger, log
@@ -38,6 +39,7 @@ class Principal:
     role: str
     token_kind: str          # "session" or "api_key"
     token_hash: str
+    scopes: FrozenSet[str] = frozenset()   # an API key's; empty for sessions
 
     def actor(self) -> Dict[str, str]:
         return {"type": self.actor_type, "id": self.actor_id, "name": self.actor_name}
@@ -89,8 +91,10 @@ class ApiRequest:
             raise Unauthorized()
         return Principal(store_id=context["store_id"], actor_type=context["actor_type"],
                          actor_id=context["actor_id"], actor_name=context.get("actor_name", ""),
-                         role=context.get("role", "owner"), token_kind=context["token_kind"],
-                         token_hash=context.get("token_hash", ""))
+                         # No role, no permission: a context without one is refused.
+                         role=context.get("role", ""), token_kind=context["token_kind"],
+                         token_hash=context.get("token_hash", ""),
+                         scopes=frozenset(str(context.get("scopes") or "").split()))
 
 
 def read_json(body: bytes) -> Dict[str, Any]:
@@ -132,6 +136,20 @@ def internal_error_response() -> Response:
 Handler = Callable[[ApiRequest], Any]
 
 
+def authorize(req: ApiRequest, path: str) -> None:
+    """403 unless the caller's role or API key scopes hold the permission the one
+    table (chalicelib/api/permissions.py) names for this route."""
+    principal = req.principal
+    permission = permissions.required(req.raw.method, path)
+    if permissions.allows(principal.token_kind, principal.role, principal.scopes, permission):
+        return
+    details = {"permission": permission} if permission else {}
+    if principal.token_kind == "api_key":
+        raise Forbidden(f"This API key does not have the {permission or 'needed'} scope.",
+                        **details)
+    raise Forbidden(f"Your role ({principal.role or 'none'}) does not allow this.", **details)
+
+
 def _max_body_bytes() -> int:
     from chalicelib.bootstrap import services
     return services().settings.max_body_bytes
@@ -141,8 +159,8 @@ def route(bp: Blueprint, path: str, methods: list, *, public: bool = False,
           status: int = 200) -> Callable[[Handler], Handler]:
     """Register `handler(req)` on `bp` behind the one view wrapper.
 
-    Routes are merchant-only (the built-in authorizer) unless `public`. The
-    handler returns a Response, or a body served with `status`.
+    Routes are merchant-only (the built-in authorizer, then the permission table)
+    unless `public`. The handler returns a Response, or a body served with `status`.
     """
     from chalicelib.api.auth import merchant_authorizer
 
@@ -151,6 +169,8 @@ def route(bp: Blueprint, path: str, methods: list, *, public: bool = False,
         def view(**params: str) -> Response:
             req = ApiRequest(bp.current_request, params, _max_body_bytes())
             try:
+                if not public:
+                    authorize(req, path)
                 result = handler(req)
             except DomainError as error:
                 return error_response(error)

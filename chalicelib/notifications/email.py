@@ -94,3 +94,31 @@ def event_email(message: Mapping[str, Any], to: str, store_name: str, language: 
         f'<p style="color:#777;font-size:12px">{escape(store_name)} · dzorders<br>'
         f"{escape(labels['why'])}</p></body></html>")
     return Email(to=to, subject=subject, text="\n".join(text_lines), html=html)
+
+
+# Roles as an invitation names them: the French phrase, the Arabic one.
+ROLE_LABELS: Dict[str, Tuple[str, str]] = {
+    "owner": ("en tant que propriétaire", "بصفة مالك"),
+    "admin": ("en tant qu'administrateur", "بصفة مدير"),
+    "manager": ("en tant que gérant", "بصفة مسيّر"),
+    "operator": ("en tant qu'opérateur", "بصفة موظف تأكيد الطلبات"),
+    "readonly": ("en lecture seule", "للاطلاع فقط"),
+}
+
+
+def invitation_email(to: str, store_name: str, inviter: str, role: str, accept_url: str,
+                     expires_on: str) -> Email:
+    """A member's invitation: who invites, to which store, with which role, and the
+    link (valid until `expires_on`, a date) where they choose their password."""
+    role_fr, role_ar = ROLE_LABELS.get(role, (role, role))
+    text = (f"Bonjour,\n\n"
+            f"{inviter} vous invite à rejoindre la boutique « {store_name} » sur dzorders "
+            f"{role_fr}.\n"
+            f"Choisissez votre mot de passe ici : {accept_url}\n"
+            f"Ce lien est valable une seule fois, jusqu'au {expires_on}.\n\n"
+            f"مرحبا،\n"
+            f"يدعوكم {inviter} للانضمام إلى متجر « {store_name} » على dzorders {role_ar}.\n"
+            f"اختاروا كلمة المرور من هنا: {accept_url}\n"
+            f"هذا الرابط صالح لمرة واحدة حتى {expires_on}.\n\n"
+            f"Si vous n'attendiez pas cette invitation, ignorez ce message.\n")
+    return Email(to=to, subject=f"Invitation — {store_name} · dzorders", text=text)
