@@ -66,6 +66,9 @@ def _order_changed(change: Change) -> List[DomainEvent]:
         events.append(("order.created", None, change.event_id))
     elif change.kind == "MODIFY" and new.get("status") != old.get("status"):
         events.append((f"order.{new.get('status')}", old.get("status"), change.event_id))
+    if change.kind == "MODIFY" and (new.get("call") or {}).get("attempts") != \
+            (old.get("call") or {}).get("attempts"):
+        events.append(("order.call_logged", old.get("status"), f"{change.event_id}:call"))
     if change.kind == "MODIFY":
         shipment_event = _shipment_event(new.get("shipment") or {}, old.get("shipment") or {})
         if shipment_event:

@@ -11,9 +11,10 @@ from pynamodb.attributes import (BooleanAttribute, ListAttribute, MapAttribute, 
                                  UnicodeAttribute, UTCDateTimeAttribute)
 
 from chalicelib.clock import iso, parse_iso
-from chalicelib.dynamo import Gsi1, Gsi2, Gsi3, Gsi4, Gsi5, Gsi6, TableItem
-from chalicelib.orders.model import (Actor, Order, OrderLine, Shipment, Shipping, TimelineEntry,
-                                     Totals)
+from chalicelib.dynamo import Gsi1, Gsi2, Gsi3, Gsi4, Gsi5, Gsi6, Gsi7, TableItem
+from chalicelib.orders.calls import queue_key, summary_from
+from chalicelib.orders.model import (Actor, CallSummary, Order, OrderLine, Shipment, Shipping,
+                                     TimelineEntry, Totals)
 from chalicelib.orders.names import name_bucket, name_key
 
 
@@ -38,6 +39,7 @@ class OrderItem(TableItem, discriminator="order"):
     restock_due = BooleanAttribute(default=False)
     restocked = BooleanAttribute(default=False)
     shipment = MapAttribute(null=True)
+    call = MapAttribute(null=True)
     gsi1pk, gsi1sk = UnicodeAttribute(), UnicodeAttribute()
     gsi2pk, gsi2sk = UnicodeAttribute(), UnicodeAttribute()
     gsi3pk, gsi3sk = UnicodeAttribute(), UnicodeAttribute()
@@ -46,8 +48,12 @@ class OrderItem(TableItem, discriminator="order"):
     # Sparse: set only while the parcel is on its way, so pollers list just those.
     gsi6pk = UnicodeAttribute(null=True)
     gsi6sk = UnicodeAttribute(null=True)
+    # Sparse: set only while the order is pending, so the call queue lists just those.
+    gsi7pk = UnicodeAttribute(null=True)
+    gsi7sk = UnicodeAttribute(null=True)
     by_date, by_status, by_wilaya, by_phone, by_name = Gsi1(), Gsi2(), Gsi3(), Gsi4(), Gsi5()
     in_transit = Gsi6()
+    call_queue = Gsi7()
 
     @staticmethod
     def key(order_id: str):
@@ -100,7 +106,9 @@ INDEXES = {"gsi1": OrderItem.by_date, "gsi2": OrderItem.by_status, "gsi3": Order
 # --- mapping -------------------------------------------------------------------------
 def index_keys(order: Order) -> Dict[str, str]:
     store, created = f"STORE#{order.store_id}", f"{order.created_at.isoformat()}#{order.id}"
-    return {"gsi1pk": f"{store}#O", "gsi2pk": f"{store}#S#{order.status}",
+    queued = queue_key(order)
+    return {**({"gsi7pk": f"{store}#Q", "gsi7sk": queued} if queued else {}),
+            "gsi1pk": f"{store}#O", "gsi2pk": f"{store}#S#{order.status}",
             "gsi3pk": f"{store}#W#{order.shipping.wilaya}", "gsi4pk": f"{store}#P#{order.customer_phone}",
             "gsi5pk": f"{store}#N#{name_bucket(order.customer_name)}",
             **{f"gsi{n}sk": created for n in range(1, 6)}}
@@ -148,7 +156,12 @@ def order_from_item(item: OrderItem) -> Order:
         created_at=item.created_at, updated_at=item.updated_at, note=item.note,
         version=int(item.version), stock_taken=bool(item.stock_taken),
         restock_due=bool(item.restock_due), restocked=bool(item.restocked),
-        shipment=shipment_from_map(_plain(item.shipment)))
+        shipment=shipment_from_map(_plain(item.shipment)),
+        call=summary_from(_plain(item.call)) if item.call else None)
+
+
+def call_map(call: CallSummary) -> Dict[str, Any]:
+    return call.as_dict()
 
 
 def shipment_map(shipment: Shipment) -> Dict[str, Any]:

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Dict, Optional, Tuple
 
+from chalicelib.clock import iso
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -66,6 +68,21 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class CallSummary:
+    attempts: int = 0
+    unanswered: int = 0
+    last_outcome: Optional[str] = None
+    last_call_at: Optional[datetime] = None
+    next_call_at: Optional[datetime] = None
+    assigned_to: Optional[str] = None
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"attempts": self.attempts, "unanswered": self.unanswered,
+                "last_outcome": self.last_outcome, "last_call_at": iso(self.last_call_at),
+                "next_call_at": iso(self.next_call_at), "assigned_to": self.assigned_to}
+
+
+@dataclass(frozen=True)
 class Shipment:
     """The order's parcel at a courier: asked for, made (with its tracking) or failed.
 
@@ -116,6 +133,7 @@ class Order:
     restock_due: bool = False
     restocked: bool = False
     shipment: Optional[Shipment] = None
+    call: Optional[CallSummary] = None
 
     def changed(self, **changes: Any) -> "Order":
         return replace(self, **changes)

@@ -6,7 +6,7 @@ import io
 from typing import Any, Dict, Iterable, List, Optional
 
 from chalicelib.clock import iso
-from chalicelib.orders.model import Order, TimelineEntry
+from chalicelib.orders.model import CallSummary, Order, TimelineEntry
 
 
 def serialize_entry(entry: TimelineEntry) -> Dict[str, Any]:
@@ -55,6 +55,7 @@ def serialize_order(order: Order, geography: Any,
         "stock": {"taken": order.stock_taken, "restock_due": order.restock_due,
                   "restocked": order.restocked},
         "shipment": serialize_shipment(order),
+        "call": (order.call or CallSummary()).as_dict(),
     }
     if timeline is not None:
         body["timeline"] = [serialize_entry(entry) for entry in timeline]

@@ -40,6 +40,7 @@ from chalicelib.orders.ports import (CheckoutSnapshot, IdempotencyRecord, Idempo
 from chalicelib.orders.snapshot_cache import CheckoutBasis, SnapshotCache, basis_of
 from chalicelib.shipping.store_dynamo import RatesItem, overrides_from_item
 from chalicelib.orders.states import TransitionPlan, allowed
+from chalicelib.orders.store_dynamo_calls import CallWrites
 from chalicelib.orders.store_dynamo_shipments import ShipmentWrites
 
 FIRST_NUMBER = 1001
@@ -66,7 +67,7 @@ def _reasons(error: TransactWriteError) -> List[Optional[str]]:
     return dynamo.cancellation_codes(error)
 
 
-class DynamoOrderStore(ShipmentWrites):
+class DynamoOrderStore(ShipmentWrites, CallWrites):
     def __init__(self) -> None:
         # Per container: what recent checkouts read (verified by every checkout's
         # transaction, see chalicelib/orders/snapshot_cache.py).
@@ -269,7 +270,10 @@ class DynamoOrderStore(ShipmentWrites):
                     OrderItem.gsi2pk.set(f"{store}#S#{plan.new_status}"),
                     OrderItem.stock_taken.set(plan.stock_taken),
                     OrderItem.restock_due.set(plan.restock_due),
-                    OrderItem.restocked.set(plan.restocked)],
+                    OrderItem.restocked.set(plan.restocked),
+                    # Only pending orders sit in the call queue.
+                    *([OrderItem.gsi7pk.remove(), OrderItem.gsi7sk.remove()]
+                      if plan.new_status != "pending" else [])],
                     condition=(OrderItem.status == plan.expected_status)
                     & (OrderItem.version == plan.expected_version))
                 for move in plan.stock_moves:

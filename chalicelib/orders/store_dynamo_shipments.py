@@ -36,19 +36,43 @@ def in_transit_key(store_id: str, courier: str) -> str:
     return f"COURIER#{store_id}#{courier}"
 
 
+def transition_actions(store_id: str, transitions) -> list:
+    """What a chain of status transitions sets on the order item (the last one wins)."""
+    if not transitions:
+        return []
+    last = transitions[-1]
+    actions = [OrderItem.status.set(last.new_status),
+               OrderItem.gsi2pk.set(f"STORE#{store_id}#S#{last.new_status}"),
+               OrderItem.stock_taken.set(last.stock_taken),
+               OrderItem.restock_due.set(last.restock_due),
+               OrderItem.restocked.set(last.restocked)]
+    if last.new_status != "pending":
+        # Only pending orders sit in the call queue.
+        actions += [OrderItem.gsi7pk.remove(), OrderItem.gsi7sk.remove()]
+    return actions
+
+
+def write_order_change(tx, order_id: str, store_id: str, entries, actions, condition,
+                       moves) -> None:
+    """The timeline entries, the order update and its stock moves, into one transaction."""
+    for entry in entries:
+        tx.save(timeline_item(order_id, store_id, entry),
+                condition=TimelineItem.pk.does_not_exist())
+    tx.update(OrderItem(*OrderItem.key(order_id)), actions=actions, condition=condition)
+    for move in moves:
+        stock_actions, stock_condition = (take_stock_action(move.quantity) if move.take
+                                          else release_stock_action(move.quantity))
+        tx.update(VariantItem(*VariantItem.key(store_id, move.product_id, move.variant_id)),
+                  actions=stock_actions, condition=stock_condition)
+
+
 class ShipmentWrites:
     def apply_shipment(self, plan: ShipmentPlan) -> None:
-        shipment, store = plan.shipment, f"STORE#{plan.store_id}"
+        shipment = plan.shipment
         at = plan.entries[0].at if plan.entries else shipment.requested_at
         actions = [OrderItem.version.add(1), OrderItem.updated_at.set(at),
                    OrderItem.shipment.set(shipment_map(shipment))]
-        if plan.transitions:
-            last = plan.transitions[-1]
-            actions += [OrderItem.status.set(last.new_status),
-                        OrderItem.gsi2pk.set(f"{store}#S#{last.new_status}"),
-                        OrderItem.stock_taken.set(last.stock_taken),
-                        OrderItem.restock_due.set(last.restock_due),
-                        OrderItem.restocked.set(last.restocked)]
+        actions += transition_actions(plan.store_id, plan.transitions)
         if plan.in_transit:
             actions += [OrderItem.gsi6pk.set(in_transit_key(plan.store_id, shipment.courier)),
                         OrderItem.gsi6sk.set(f"{iso(shipment.requested_at)}#{plan.order_id}")]
@@ -63,17 +87,8 @@ class ShipmentWrites:
         moves = [move for t in plan.transitions for move in t.stock_moves]
         try:
             with dynamo.transaction() as tx:
-                for entry in entries:
-                    tx.save(timeline_item(plan.order_id, plan.store_id, entry),
-                            condition=TimelineItem.pk.does_not_exist())
-                tx.update(OrderItem(*OrderItem.key(plan.order_id)), actions=actions,
-                          condition=condition)
-                for move in moves:
-                    stock_actions, stock_condition = (take_stock_action(move.quantity) if move.take
-                                                      else release_stock_action(move.quantity))
-                    tx.update(VariantItem(*VariantItem.key(plan.store_id, move.product_id,
-                                                           move.variant_id)),
-                              actions=stock_actions, condition=stock_condition)
+                write_order_change(tx, plan.order_id, plan.store_id, entries, actions, condition,
+                                   moves)
                 if plan.index_tracking and shipment.tracking:
                     tx.save(TrackItem(*TrackItem.key(shipment.courier, shipment.tracking),
                                       order_id=plan.order_id, store_id=plan.store_id))

@@ -7,11 +7,14 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from chalicelib.clock import iso
 from chalicelib.errors import (ConcurrentChange, IdempotencyKeyReused, InvalidTransition,
                                ValidationFailed)
 from chalicelib.orders.model import Order, TimelineEntry
 from chalicelib.orders.ports import (CheckoutSnapshot, IdempotencyRecord, IdempotencyReplay,
                                      OrderQuery, SlugMoved, SnapshotStale)
+from chalicelib.orders.calls import CallPlan, queue_key
+from chalicelib.orders.shipments import ShipmentPlan
 from chalicelib.orders.states import TransitionPlan, allowed
 
 FIRST_NUMBER = 1001
@@ -24,7 +27,7 @@ def position(order: Order) -> str:
 class MemoryShipmentWrites:
     """The memory store's shipment half; the same contract as store_dynamo_shipments."""
 
-    def apply_shipment(self, plan: "ShipmentPlan") -> None:
+    def apply_shipment(self, plan: ShipmentPlan) -> None:
         with self._lock:
             current = self._orders.get(plan.order_id)
             if current is None or current.version != plan.expected_version:
@@ -75,7 +78,57 @@ class MemoryShipmentWrites:
         return sorted(self._polled.get(courier, set()))
 
 
-class MemoryOrderStore(MemoryShipmentWrites):
+class MemoryCallWrites:
+    """The memory store's call-confirm half; the same contract as store_dynamo_calls."""
+
+    def apply_call(self, plan: CallPlan, order: Order) -> None:
+        with self._lock:
+            current = self._orders.get(plan.order_id)
+            # As on DynamoDB: a move planned from a status the order has left is an
+            # invalid transition, whatever its version; otherwise a stale version is a
+            # concurrent change.
+            if plan.transitions and current is not None \
+                    and current.status != plan.transitions[0].expected_status:
+                raise InvalidTransition(f"The order is {current.status} now.",
+                                        current=current.status)
+            if current is None or current.version != plan.expected_version:
+                raise ConcurrentChange()
+            self._catalog.apply_stock_moves(
+                tuple(move for t in plan.transitions for move in t.stock_moves))
+            entries = list(plan.entries) + [t.entry for t in plan.transitions]
+            changes: Dict[str, Any] = {"version": current.version + 1, "call": plan.call,
+                                       "updated_at": entries[0].at}
+            if plan.transitions:
+                last = plan.transitions[-1]
+                changes.update(status=last.new_status, stock_taken=last.stock_taken,
+                               restock_due=last.restock_due, restocked=last.restocked)
+            self._orders[plan.order_id] = replace(current, **changes)
+            self._timelines[plan.order_id].extend(entries)
+
+    def call_queue(self, store_id: str, now: datetime, limit: int,
+                   member_id: Optional[str] = None) -> List[Order]:
+        with self._lock:
+            keyed = [(queue_key(o), o) for o in self._orders.values() if o.store_id == store_id]
+        due_from = "0#"
+        queued = sorted((key, o) for key, o in keyed if key is not None
+                        and (key.startswith("1#") or key <= f"0#{iso(now)}~")
+                        and key >= due_from)
+        if member_id is not None:
+            queued = [(k, o) for k, o in queued
+                      if o.call is None or o.call.assigned_to in (None, member_id)]
+        return [o for _, o in queued[:limit]]
+
+    def note_auto_cancel_store(self, store_id: str) -> None:
+        self._auto_cancel.add(store_id)
+
+    def auto_cancel_stores(self) -> List[str]:
+        return sorted(self._auto_cancel)
+
+    def forget_auto_cancel_store(self, store_id: str) -> None:
+        self._auto_cancel.discard(store_id)
+
+
+class MemoryOrderStore(MemoryShipmentWrites, MemoryCallWrites):
     def __init__(self, catalog_store: Any, rates_store: Any, account_store: Any) -> None:
         self._catalog = catalog_store
         self._rates = rates_store
@@ -90,6 +143,7 @@ class MemoryOrderStore(MemoryShipmentWrites):
         self._polled: Dict[str, set] = {}
         self._in_transit: Dict[Tuple[str, str], set] = {}
         self._updates: set = set()
+        self._auto_cancel: set = set()
 
     def checkout_snapshot(self, store_id: str, product_variants: List[Tuple[str, str]],
                           idempotency_key: Optional[str], fresh: bool = False) -> CheckoutSnapshot:

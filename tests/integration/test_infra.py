@@ -13,7 +13,7 @@ def resources(kind=None):
 def test_table_indexes_match_the_models():
     [table] = resources("AWS::DynamoDB::Table").values()
     declared = {index["IndexName"] for index in table["Properties"]["GlobalSecondaryIndexes"]}
-    assert declared == {f"gsi{n}" for n in range(1, 7)}
+    assert declared == {f"gsi{n}" for n in range(1, 8)}
     assert table["Properties"]["TimeToLiveSpecification"]["AttributeName"] == "ttl"
     assert TableItem.ttl.attr_name == "ttl"
     assert table["Properties"]["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
