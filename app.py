@@ -21,6 +21,9 @@ from chalicelib.api.notifications import bp as notifications_api
 from chalicelib.workers.bell import bp as bell_workers
 from chalicelib.api.couriers import bp as couriers_api
 from chalicelib.workers.couriers import bp as courier_workers
+from chalicelib.api.calls import bp as calls_api
+from chalicelib.workers.calls import bp as call_workers
+from chalicelib.api.members import bp as members_api
 # (new blueprints: import above this line)
 
 app = Chalice(app_name="dzorders")
@@ -47,6 +50,9 @@ app.register_blueprint(webhook_workers)
 app.register_blueprint(notifications_api)
 app.register_blueprint(bell_workers)
 app.register_blueprint(couriers_api)
+app.register_blueprint(calls_api)
+app.register_blueprint(members_api)
+app.register_blueprint(call_workers)
 app.register_blueprint(courier_workers)
 realtime.install(app)   # websocket handlers: on the app, see chalicelib/api/realtime.py
 # (new blueprints: register above this line)

@@ -223,6 +223,12 @@ class Services:
             self._pick("stop_desks", store_dynamo.DynamoStopDesks, store_memory.MemoryStopDesks))
 
     @cached_property
+    def calls(self):
+        from chalicelib.orders.call_service import CallService
+        return CallService(self.order_store, self.accounts, self.clock,
+                           lambda store_id, member_id: self.accounts.member_name(store_id, member_id))
+
+    @cached_property
     def job_retries(self):
         from chalicelib.couriers import queue_sqs
         return self._pick("job_retries", lambda: queue_sqs.SqsRetries(self.aws),
@@ -243,6 +249,13 @@ class Services:
             self.couriers, self.courier_accounts, self.order_store, self.accounts, self.clock,
             self._pick("tracking_queue", lambda: queue_sqs.SqsTrackingQueue(self.aws, self.settings),
                        queue_sqs.MemoryTrackingQueue))
+
+    @cached_property
+    def members(self):
+        """The team: invitations (emailed through email_sender), roles, removals."""
+        from chalicelib.accounts.members import MemberService
+        return MemberService(self.account_store, self.accounts, self.email_sender,
+                             self.settings, self.clock)
 
     # (new services: add above this line, one cached_property per area)
 
