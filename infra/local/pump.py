@@ -53,8 +53,13 @@ def _context(name: str) -> LambdaContext:
 class EventPump:
     def __init__(self, app: Chalice, provisioned: Any, region: str, aws_endpoint: str,
                  dynamodb_endpoint: str, data_dir: Optional[Path] = None,
-                 schedule_scale: float = 1.0, poll_wait: int = 1) -> None:
+                 schedule_scale: float = 1.0, poll_wait: int = 1,
+                 stream_from_now: bool = False) -> None:
+        """`stream_from_now`: read the table stream from this moment on, not from what it
+        still holds (a test session's pump need not replay the writes made before it)."""
         self.app = app
+        self.stream_from_now = stream_from_now
+        self._initial_iterators: Dict[str, Optional[str]] = {}
         self.provisioned = provisioned
         self.data_dir = data_dir
         self.schedule_scale = schedule_scale
@@ -70,6 +75,13 @@ class EventPump:
 
     # --- lifecycle -------------------------------------------------------------
     def start(self) -> "EventPump":
+        if self.stream_from_now:
+            # Taken before any consumer starts: every write after start() is read.
+            arn = self._stream_arn()
+            for shard in self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+                self._initial_iterators[shard["ShardId"]] = self.streams.get_shard_iterator(
+                    StreamArn=arn, ShardId=shard["ShardId"],
+                    ShardIteratorType="LATEST")["ShardIterator"]
         for source in self.app.event_sources:
             target = self._runner_for(source)
             if target is None:
@@ -177,7 +189,7 @@ class EventPump:
     def _run_stream(self, source: DynamoDBEventConfig) -> None:
         arn = self._stream_arn()
         checkpoints = self._load_checkpoints()
-        iterators: Dict[str, Optional[str]] = {}
+        iterators: Dict[str, Optional[str]] = dict(self._initial_iterators)
         while not self._stop.is_set():
             for shard in self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
                 shard_id = shard["ShardId"]
