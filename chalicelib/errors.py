@@ -42,6 +42,11 @@ class Forbidden(DomainError):
     message = "You are not allowed to do this."
 
 
+class PhoneBlocked(Forbidden):
+    code = "phone_blocked"
+    message = "We could not take this order online. Please contact the store to order."
+
+
 class NotFound(DomainError):
     code = "not_found"
     message = "Not found."

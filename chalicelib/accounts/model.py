@@ -72,6 +72,13 @@ def notifies(store: "Store", channel: str, event_type: str) -> bool:
     return event_type in chosen
 
 
+CHECKOUT_LIMITS = ("per_phone_per_hour", "per_ip_per_hour")
+
+
+def default_checkout_limits() -> Dict[str, Optional[int]]:
+    return {name: None for name in CHECKOUT_LIMITS}
+
+
 @dataclass(frozen=True)
 class Store:
     id: str
@@ -87,6 +94,8 @@ class Store:
     restock_on_return: bool = False
     # Cancel a pending order after this many unanswered calls (None: never).
     auto_cancel_after_attempts: Optional[int] = None
+    # Checkouts per phone / per client IP per hour (None: no limit, the default).
+    checkout_limits: Dict[str, Optional[int]] = field(default_factory=default_checkout_limits)
     version: int = 1
 
     def changed(self, **changes) -> "Store":

@@ -5,7 +5,8 @@ from datetime import timedelta
 from typing import AbstractSet, Any, Dict, List, Mapping, Optional, Tuple
 
 from chalicelib.accounts import validation
-from chalicelib.accounts.model import Account, ApiKey, Store, TokenRecord, default_notifications
+from chalicelib.accounts.model import (Account, ApiKey, Store, TokenRecord, default_checkout_limits,
+                                       default_notifications)
 from chalicelib.accounts.passwords import dummy_hash, hash_password, verify_password
 from chalicelib.accounts.ports import AccountStore
 from chalicelib.clock import Clock, iso
@@ -188,6 +189,9 @@ class AccountService:
         if "notifications" in changes:
             # A PATCH names the channels it changes; the others keep their choice.
             changes["notifications"] = {**previous.notifications, **changes["notifications"]}
+        if "checkout_limits" in changes:
+            # Likewise for the limits a PATCH names.
+            changes["checkout_limits"] = {**previous.checkout_limits, **changes["checkout_limits"]}
         updated = previous.changed(**changes, updated_at=self._clock(),
                                    version=previous.version + 1)
         self._store.update_store(updated, previous)
@@ -202,6 +206,7 @@ class AccountService:
                                   **{k: list(v) for k, v in store.notifications.items()}},
                 "restock_on_return": store.restock_on_return,
                 "auto_cancel_after_attempts": store.auto_cancel_after_attempts,
+                "checkout_limits": {**default_checkout_limits(), **store.checkout_limits},
                 "realtime_url": self._settings.realtime_url or None,
                 "storefront_url": f"{self._settings.public_api_url}/v1/stores/{store.slug}",
                 "created_at": iso(store.created_at), "updated_at": iso(store.updated_at)}

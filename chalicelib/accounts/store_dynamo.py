@@ -25,7 +25,7 @@ from chalicelib.accounts.items_dynamo import (AccountItem, TokenItem, account_is
                                               account_item, failed_conditions, member_item,
                                               session_ref, token_item)
 from chalicelib.accounts.model import (DEFAULT_KEY_SCOPES, Account, ApiKey, Member, Store,
-                                      TokenRecord)
+                                      TokenRecord, default_checkout_limits)
 from chalicelib.accounts.store_dynamo_team import DynamoTeamStore
 from chalicelib.dynamo import TableItem
 from chalicelib.errors import AlreadyExists, ConcurrentChange
@@ -42,6 +42,8 @@ class StoreItem(TableItem, discriminator="store"):
     notifications = MapAttribute()
     restock_on_return = BooleanAttribute(default=False)
     auto_cancel_after_attempts = NumberAttribute(null=True)
+    # {per_phone_per_hour, per_ip_per_hour}: read at checkout by chalicelib/fraud.
+    checkout_limits = MapAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = NumberAttribute()
@@ -91,6 +93,8 @@ def _store_item(store: Store) -> StoreItem:
                      notifications={k: list(v) for k, v in store.notifications.items()},
                      restock_on_return=store.restock_on_return,
                      auto_cancel_after_attempts=store.auto_cancel_after_attempts,
+                     checkout_limits={k: v for k, v in store.checkout_limits.items()
+                                      if v is not None} or None,
                      created_at=store.created_at,
                      updated_at=store.updated_at, version=store.version)
 
@@ -103,6 +107,9 @@ def _store(item: StoreItem) -> Store:
                  restock_on_return=bool(item.restock_on_return),
                  auto_cancel_after_attempts=int(item.auto_cancel_after_attempts)
                  if item.auto_cancel_after_attempts is not None else None,
+                 checkout_limits={**default_checkout_limits(),
+                                  **{k: int(v) for k, v in (item.checkout_limits.as_dict()
+                                     if item.checkout_limits else {}).items() if v is not None}},
                  created_at=item.created_at,
                  updated_at=item.updated_at, version=int(item.version))
 

@@ -7,8 +7,8 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 from chalicelib import fields
-from chalicelib.accounts.model import (DEFAULT_KEY_SCOPES, LANGUAGES, NOTIFICATION_CHANNELS,
-                                      ROLES, SCOPES)
+from chalicelib.accounts.model import (CHECKOUT_LIMITS, DEFAULT_KEY_SCOPES, LANGUAGES,
+                                      NOTIFICATION_CHANNELS, ROLES, SCOPES)
 from chalicelib.errors import ValidationFailed
 from chalicelib.phones import normalize_phone
 
@@ -158,7 +158,8 @@ def parse_store_patch(body: Mapping[str, Any], allow_loopback: bool) -> Dict[str
     errors = _errors()
     changes: Dict[str, Any] = {}
     known = {"name", "slug", "owner_email", "phone", "logo_url", "languages",
-             "notifications", "restock_on_return", "auto_cancel_after_attempts"}
+             "notifications", "restock_on_return", "auto_cancel_after_attempts",
+             "checkout_limits"}
     for key in body:
         if key not in known:
             errors[key] = "is not a store setting that can be changed"
@@ -195,8 +196,33 @@ def parse_store_patch(body: Mapping[str, Any], allow_loopback: bool) -> Dict[str
                                   or not 1 <= value <= 20):
             errors["auto_cancel_after_attempts"] = "must be a number of calls, 1 to 20, or null (off)"
         changes["auto_cancel_after_attempts"] = value
+    if "checkout_limits" in body:
+        changes["checkout_limits"] = _checkout_limits(body["checkout_limits"], errors)
     if errors:
         raise ValidationFailed(fields=errors)
+    return changes
+
+
+MAX_CHECKOUT_LIMIT = 10_000
+
+
+def _checkout_limits(value: Any, errors: Dict[str, str]) -> Dict[str, Optional[int]]:
+    """The limits a PATCH changes (the others keep their value); null turns all off."""
+    if value is None:
+        return {name: None for name in CHECKOUT_LIMITS}
+    if not isinstance(value, dict):
+        errors["checkout_limits"] = "must be an object {per_phone_per_hour, per_ip_per_hour} or null"
+        return {}
+    changes: Dict[str, Optional[int]] = {}
+    for name, limit in value.items():
+        path = f"checkout_limits.{name}"
+        if name not in CHECKOUT_LIMITS:
+            errors[path] = "is not a checkout limit; use per_phone_per_hour or per_ip_per_hour"
+        elif limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
+                                    or not 1 <= limit <= MAX_CHECKOUT_LIMIT):
+            errors[path] = f"must be a number of orders per hour, 1 to {MAX_CHECKOUT_LIMIT}, or null (off)"
+        else:
+            changes[name] = limit
     return changes
 
 

@@ -25,8 +25,9 @@ def _order_body(order, timeline=None):
 
 @route(bp, "/v1/stores/{slug}/orders", ["POST"], public=True, status=201)
 def place_order(req: ApiRequest):
+    # The client IP is API Gateway's source IP, never a header the client sets.
     body, replayed = services().orders.place_order(req.params["slug"], req.json(),
-                                                   req.header("idempotency-key"))
+                                                   req.header("idempotency-key"), req.source_ip)
     return respond(body, 201, {"Idempotent-Replayed": "true"} if replayed else None)
 
 
@@ -60,7 +61,8 @@ def export_orders(req: ApiRequest):
 
 @route(bp, ORDER, ["GET"])
 def get_order(req: ApiRequest):
-    return _order_body(*services().orders.order(req.principal.store_id, req.params["order_id"]))
+    order, timeline = services().orders.order(req.principal.store_id, req.params["order_id"])
+    return serialize_order(order, services().geography, timeline, services().fraud.risk(order))
 
 
 @route(bp, ORDER + "/status", ["POST"])

@@ -40,6 +40,8 @@ class OrderItem(TableItem, discriminator="order"):
     restocked = BooleanAttribute(default=False)
     shipment = MapAttribute(null=True)
     call = MapAttribute(null=True)
+    flags = ListAttribute(of=UnicodeAttribute, null=True)   # anti-fraud, set at checkout
+    duplicate_of = UnicodeAttribute(null=True)
     gsi1pk, gsi1sk = UnicodeAttribute(), UnicodeAttribute()
     gsi2pk, gsi2sk = UnicodeAttribute(), UnicodeAttribute()
     gsi3pk, gsi3sk = UnicodeAttribute(), UnicodeAttribute()
@@ -131,7 +133,8 @@ def order_item(order: Order) -> OrderItem:
                      items_total=order.totals.items, delivery_fee=order.totals.delivery,
                      note=order.note, created_at=order.created_at, updated_at=order.updated_at,
                      stock_taken=order.stock_taken, restock_due=order.restock_due,
-                     restocked=order.restocked, **index_keys(order))
+                     restocked=order.restocked, flags=list(order.flags) or None,
+                     duplicate_of=order.duplicate_of, **index_keys(order))
 
 
 def _plain(value: Any) -> Any:
@@ -157,7 +160,8 @@ def order_from_item(item: OrderItem) -> Order:
         version=int(item.version), stock_taken=bool(item.stock_taken),
         restock_due=bool(item.restock_due), restocked=bool(item.restocked),
         shipment=shipment_from_map(_plain(item.shipment)),
-        call=summary_from(_plain(item.call)) if item.call else None)
+        call=summary_from(_plain(item.call)) if item.call else None,
+        flags=tuple(item.flags or ()), duplicate_of=item.duplicate_of)
 
 
 def call_map(call: CallSummary) -> Dict[str, Any]:

@@ -134,6 +134,10 @@ class Order:
     restocked: bool = False
     shipment: Optional[Shipment] = None
     call: Optional[CallSummary] = None
+    # Set at checkout by the anti-fraud screen: e.g. ("possible_duplicate",) and the
+    # earlier order this one repeats.
+    flags: Tuple[str, ...] = ()
+    duplicate_of: Optional[str] = None
 
     def changed(self, **changes: Any) -> "Order":
         return replace(self, **changes)

@@ -32,7 +32,8 @@ def serialize_shipment(order: Order) -> Optional[Dict[str, Any]]:
 
 
 def serialize_order(order: Order, geography: Any,
-                    timeline: Optional[List[TimelineEntry]] = None) -> Dict[str, Any]:
+                    timeline: Optional[List[TimelineEntry]] = None,
+                    risk: Optional[Dict[str, int]] = None) -> Dict[str, Any]:
     wilaya = geography.wilaya(order.shipping.wilaya)
     body: Dict[str, Any] = {
         "id": order.id, "number": order.number, "status": order.status,
@@ -56,7 +57,10 @@ def serialize_order(order: Order, geography: Any,
                   "restocked": order.restocked},
         "shipment": serialize_shipment(order),
         "call": (order.call or CallSummary()).as_dict(),
+        "flags": list(order.flags), "duplicate_of": order.duplicate_of,
     }
+    if risk is not None:
+        body["risk"] = dict(risk)
     if timeline is not None:
         body["timeline"] = [serialize_entry(entry) for entry in timeline]
     return body

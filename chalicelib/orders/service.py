@@ -31,22 +31,27 @@ CUSTOMER_CANCELLABLE = ("pending", "confirmed")
 
 class OrderService:
     def __init__(self, store: OrderStore, accounts: Any, geography: Any, clock: Clock,
-                 desk_offered: Optional[Callable[[str, int, str], bool]] = None) -> None:
+                 desk_offered: Optional[Callable[[str, int, str], bool]] = None,
+                 screen_checkout: Optional[Callable[..., Any]] = None) -> None:
         self._store, self._accounts = store, accounts
         self._geography, self._clock = geography, clock
         self._desk_offered = desk_offered or (lambda store_id, wilaya, desk: False)
+        # (store id, phone, source ip, lines) -> verdict with `flags` and `duplicate_of`;
+        # raises to refuse the checkout before anything is written (anti-fraud).
+        self._screen_checkout = screen_checkout
         # slug -> store id, per container. Checkout re-checks the slug inside its
         # transaction, so a stale entry costs one retry, never a misplaced order.
         self._store_ids: Dict[str, str] = {}
 
     # --- checkout ------------------------------------------------------------------------
-    def place_order(self, slug: str, body: Mapping[str, Any],
-                    idempotency_key: Optional[str]) -> Tuple[Dict[str, Any], bool]:
+    def place_order(self, slug: str, body: Mapping[str, Any], idempotency_key: Optional[str],
+                    source_ip: Optional[str] = None) -> Tuple[Dict[str, Any], bool]:
         """(response, replayed): the order as the thank-you page needs it."""
+        screened: Dict[str, Any] = {}   # the anti-fraud verdict, once per checkout
         cached = self._store_ids.get(slug)
         if cached is not None:
             try:
-                return self._place(slug, cached, body, idempotency_key)
+                return self._place(slug, cached, body, idempotency_key, (source_ip, screened))
             except ValidationFailed:
                 # A cart priced against a store the slug no longer names looks
                 # invalid; only a fresh lookup tells.
@@ -55,7 +60,8 @@ class OrderService:
             except SlugMoved:
                 pass    # the transaction saw the slug name another store now
         try:
-            return self._place(slug, self._store_id(slug), body, idempotency_key)
+            return self._place(slug, self._store_id(slug), body, idempotency_key,
+                               (source_ip, screened))
         except SlugMoved as moved:
             raise ConcurrentChange("The store changed its address meanwhile; try again.") from moved
 
@@ -67,7 +73,8 @@ class OrderService:
         return store_id
 
     def _place(self, slug: str, store_id: str, body: Mapping[str, Any],
-               idempotency_key: Optional[str]) -> Tuple[Dict[str, Any], bool]:
+               idempotency_key: Optional[str], screen: Tuple[Optional[str], Dict[str, Any]]
+               ) -> Tuple[Dict[str, Any], bool]:
         if idempotency_key is not None and not 1 <= len(idempotency_key) <= 255:
             raise ValidationFailed(fields={"Idempotency-Key": "must be 1 to 255 characters"})
         request = checkout.parse_checkout(body)
@@ -80,7 +87,7 @@ class OrderService:
             snapshot = self._store.checkout_snapshot(store_id, cart, idempotency_key, fresh=fresh)
             try:
                 return self._price_and_place(slug, store_id, request, request_hash,
-                                             snapshot, idempotency_key)
+                                             snapshot, idempotency_key, screen)
             except ValidationFailed:
                 if not snapshot.remembered:
                     raise
@@ -92,8 +99,8 @@ class OrderService:
         raise ConcurrentChange("The store's catalog changed meanwhile; try again.")
 
     def _price_and_place(self, slug: str, store_id: str, request: checkout.CheckoutRequest,
-                         request_hash: str, snapshot: CheckoutSnapshot,
-                         idempotency_key: Optional[str]) -> Tuple[Dict[str, Any], bool]:
+                         request_hash: str, snapshot: CheckoutSnapshot, idempotency_key: Optional[str],
+                         screen: Tuple[Optional[str], Dict[str, Any]]) -> Tuple[Dict[str, Any], bool]:
         if snapshot.idempotency is not None:
             if snapshot.idempotency.request_hash != request_hash:
                 raise IdempotencyKeyReused()
@@ -109,12 +116,13 @@ class OrderService:
             # (GET /v1/stores/{slug}/stop-desks); without one the merchant picks it.
             raise ValidationFailed(fields={"shipping.stop_desk": "is not a stop desk offered in this wilaya"})
         lines = checkout.price_lines(request.items, lambda p, v: _on_sale(snapshot.products.get(p), v))
+        flags, duplicate_of = self._screen(store_id, request.customer_phone, lines, *screen)
         now = self._clock()
         draft = Order(id=new_id("or_"), store_id=store_id, number=0, status="pending",
                       customer_name=request.customer_name, customer_phone=request.customer_phone,
                       shipping=checkout.shipping_of(request, commune.code, commune.name_fr),
                       lines=tuple(lines), totals=checkout.totals(lines, fee), created_at=now,
-                      updated_at=now, note=request.note)
+                      updated_at=now, note=request.note, flags=flags, duplicate_of=duplicate_of)
         entry = TimelineEntry(at=now, seq=0, actor=Actor("customer", None, request.customer_name),
                               event="created", to_status="pending")
         try:
@@ -125,6 +133,28 @@ class OrderService:
         except IdempotencyReplay as replay:
             return replay.record.response, True
         return response, False
+
+    def _screen(self, store_id: str, phone: str, lines: List[Any], source_ip: Optional[str],
+                screened: Dict[str, Any]) -> Tuple[Tuple[str, ...], Optional[str]]:
+        """The injected anti-fraud screen, run once per checkout (a re-pricing retry
+        must not count the checkout twice against the store's limits)."""
+        if self._screen_checkout is None:
+            return (), None
+        if "verdict" not in screened:
+            screened["verdict"] = self._screen_checkout(store_id, phone, source_ip, lines)
+        verdict = screened["verdict"]
+        return tuple(verdict.flags), verdict.duplicate_of
+
+    def orders_by_phone(self, store_id: str, phone: str, created_from: Optional[str] = None,
+                        most: int = EXPORT_MAX) -> List[Order]:
+        """The newest orders of `phone` in the store (since `created_from`, ISO), at most
+        `most`: the phone index."""
+        query, after, found = OrderQuery(phone=phone, created_from=created_from), None, []
+        while True:
+            page, after = self._store.list_orders(store_id, query, min(200, most), after)
+            found += page
+            if after is None or len(found) >= most:
+                return found[:most]
 
     # --- reading -----------------------------------------------------------------------------
     def order(self, store_id: str, order_id: str) -> Tuple[Order, List[TimelineEntry]]:
