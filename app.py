@@ -24,6 +24,9 @@ from chalicelib.workers.couriers import bp as courier_workers
 from chalicelib.api.calls import bp as calls_api
 from chalicelib.workers.calls import bp as call_workers
 from chalicelib.api.members import bp as members_api
+from chalicelib.api.analytics import bp as analytics_api
+from chalicelib.workers.analytics import bp as analytics_workers
+from chalicelib.api.blacklist import bp as blacklist_api
 # (new blueprints: import above this line)
 
 app = Chalice(app_name="dzorders")
@@ -54,5 +57,8 @@ app.register_blueprint(calls_api)
 app.register_blueprint(members_api)
 app.register_blueprint(call_workers)
 app.register_blueprint(courier_workers)
+app.register_blueprint(analytics_api)
+app.register_blueprint(analytics_workers)
+app.register_blueprint(blacklist_api)
 realtime.install(app)   # websocket handlers: on the app, see chalicelib/api/realtime.py
 # (new blueprints: register above this line)

@@ -91,7 +91,8 @@ class Services:
     def orders(self):
         from chalicelib.orders.service import OrderService
         return OrderService(self.order_store, self.accounts, self.geography, self.clock,
-                            lambda *desk: self.couriers.stop_desk_offered(*desk))
+                            lambda *desk: self.couriers.stop_desk_offered(*desk),
+                            lambda *checkout: self.fraud.screen_checkout(*checkout))
 
     @cached_property
     def health(self):
@@ -256,6 +257,26 @@ class Services:
         from chalicelib.accounts.members import MemberService
         return MemberService(self.account_store, self.accounts, self.email_sender,
                              self.settings, self.clock)
+
+    @cached_property
+    def analytics(self):
+        """Delivery analytics counters. Override: analytics_store."""
+        from chalicelib.analytics import store_dynamo, store_memory
+        from chalicelib.analytics.service import AnalyticsService
+        return AnalyticsService(
+            self._pick("analytics_store", store_dynamo.DynamoCounterStore,
+                       store_memory.MemoryCounterStore), self.clock)
+
+    @cached_property
+    def fraud(self):
+        """Anti-fraud: the phone blacklist, checkout limits, duplicates and risk.
+        Override: fraud_store."""
+        from chalicelib.fraud import store_dynamo, store_memory
+        from chalicelib.fraud.service import FraudService
+        return FraudService(
+            self._pick("fraud_store", store_dynamo.DynamoFraudStore,
+                       lambda: store_memory.MemoryFraudStore(self.account_store)),
+            lambda *phone, **most: self.orders.orders_by_phone(*phone, **most), self.clock)
 
     # (new services: add above this line, one cached_property per area)
 

@@ -16,7 +16,7 @@ Rules, as the Team section of the contract and issue 7 set them:
 - manager: everything but managing members, courier accounts (PUT/DELETE, test,
   sync), webhooks and API keys; they may read members and courier accounts.
 - operator: orders (read, status, notes, shipments, label), calls (queue, log,
-  assign), the bell and push subscriptions, and reading the store, its products
+  assign), the phone blacklist (read, add, remove), the bell and push subscriptions, and reading the store, its products
   and delivery rates. Restocking a returned parcel moves stock: catalog:write.
 - readonly: reads only, and only what a manager may read. Marking the bell read is
   refused: the unread count is the store's, shared by every dashboard.
@@ -84,6 +84,10 @@ ROUTES: Dict[Tuple[str, str], str] = {
     ("GET", "/v1/calls/queue"): _ORDERS_READ,
     ("POST", _ORDER + "/calls"): _ORDERS_WRITE,
     ("POST", _ORDER + "/assign"): _ORDERS_WRITE,
+    # anti-fraud: with orders (an operator blocks a phone after a fake call)
+    ("GET", "/v1/blacklist"): _ORDERS_READ,
+    ("POST", "/v1/blacklist"): _ORDERS_WRITE,
+    ("DELETE", "/v1/blacklist/{block_id}"): _ORDERS_WRITE,
     # the bell and web push
     ("GET", "/v1/notifications"): _BELL_READ,
     ("POST", "/v1/notifications/read"): _BELL_WRITE,
@@ -119,6 +123,10 @@ ROUTES: Dict[Tuple[str, str], str] = {
     ("POST", "/v1/members"): _MEMBERS_WRITE,
     ("PATCH", "/v1/members/{member_id}"): _MEMBERS_WRITE,
     ("DELETE", "/v1/members/{member_id}"): _MEMBERS_WRITE,
+    # delivery analytics: managers and read-only members, not operators. There is no
+    # analytics scope yet (scopes live in chalicelib/accounts/model.py); couriers:read
+    # is the read grant with exactly that reach, and the report is about delivery.
+    ("GET", "/v1/analytics/delivery"): _COURIERS_READ,
 }
 
 _EVERYTHING: FrozenSet[str] = frozenset(SCOPES) | {ANYONE}

@@ -39,7 +39,9 @@ def expected_roles(method, path):
         return set(OWNER_ADMIN)
     allowed = OWNER_ADMIN | {"manager"}
     operator_may = ((path.startswith("/v1/orders") and not path.endswith("/restock"))
-                    or path.startswith(("/v1/calls/", "/v1/notifications", "/v1/push/"))
+                    # issue 7, anti-fraud: "orders marked fake offer to add the phone"
+                    or path.startswith(("/v1/calls/", "/v1/notifications", "/v1/push/",
+                                        "/v1/blacklist"))
                     or (method == "GET" and (path in ("/v1/store", "/v1/shipping/rates")
                                              or path.startswith("/v1/products"))))
     if operator_may:
@@ -98,6 +100,7 @@ def test_an_operator_reaches_these_and_nothing_else():
         ("POST", "/v1/orders/bulk/shipments"), ("GET", "/v1/orders/{}/shipment/label"),
         ("GET", "/v1/calls/queue"), ("POST", "/v1/orders/{}/calls"),
         ("POST", "/v1/orders/{}/assign"),
+        ("GET", "/v1/blacklist"), ("POST", "/v1/blacklist"), ("DELETE", "/v1/blacklist/{}"),
         ("GET", "/v1/notifications"), ("POST", "/v1/notifications/read"),
         ("GET", "/v1/push/vapid-public-key"), ("GET", "/v1/push/subscriptions"),
         ("POST", "/v1/push/subscriptions"), ("DELETE", "/v1/push/subscriptions/{}"),
