@@ -29,9 +29,11 @@ def checkout_body(product):
 
 def bare_checkout(services, template, entry):
     """The very TransactWriteItems a checkout makes (same items, same indexes, the same
-    checks of the product and rates it was priced from), sent straight to DynamoDB:
+    checks of the product and rates it was priced from and of the phone's absent
+    blacklist entry), sent straight to DynamoDB:
     no HTTP, no reads, no validation."""
     from chalicelib.accounts.store_dynamo import SlugItem
+    from chalicelib.fraud.store_dynamo import BlockItem
     from chalicelib.orders.items_dynamo import OrderSequenceItem
     from chalicelib.orders.snapshot_cache import CheckoutBasis
     from chalicelib.orders.store_dynamo import DynamoOrderStore
@@ -49,7 +51,8 @@ def bare_checkout(services, template, entry):
         sequence = None if last == 1000 else OrderSequenceItem(*OrderSequenceItem.key(store_id), last=last)
         store._write_new_order(order, entry, sequence, last, uuid.uuid4().hex, "hash",
                                {"id": order.id, "number": order.number},
-                               order.created_at + timedelta(days=1), slug, basis)
+                               order.created_at + timedelta(days=1), slug, basis,
+                               BlockItem.key(store_id, order.customer_phone))
         state["last"] = last + 1
     return run
 

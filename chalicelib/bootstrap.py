@@ -57,8 +57,10 @@ class Services:
     def order_store(self):
         from chalicelib.orders import store_dynamo, store_memory
         return self._pick("order_store", store_dynamo.DynamoOrderStore,
-                          lambda: store_memory.MemoryOrderStore(self.catalog_store, self.rates_store,
-                                                               self.account_store))
+                          lambda: store_memory.MemoryOrderStore(
+                              self.catalog_store, self.rates_store, self.account_store,
+                              # The checkout's blacklist check, as the one table has it.
+                              lambda key: self.fraud_store.holds(key)))
 
     @cached_property
     def rates_store(self):
@@ -268,15 +270,20 @@ class Services:
                        store_memory.MemoryCounterStore), self.clock)
 
     @cached_property
+    def fraud_store(self):
+        from chalicelib.fraud import store_dynamo, store_memory
+        return self._pick("fraud_store", store_dynamo.DynamoFraudStore,
+                          lambda: store_memory.MemoryFraudStore(self.account_store))
+
+    @cached_property
     def fraud(self):
         """Anti-fraud: the phone blacklist, checkout limits, duplicates and risk.
         Override: fraud_store."""
-        from chalicelib.fraud import store_dynamo, store_memory
         from chalicelib.fraud.service import FraudService
         return FraudService(
-            self._pick("fraud_store", store_dynamo.DynamoFraudStore,
-                       lambda: store_memory.MemoryFraudStore(self.account_store)),
-            lambda *phone, **most: self.orders.orders_by_phone(*phone, **most), self.clock)
+            self.fraud_store,
+            lambda *phone, **most: self.orders.orders_by_phone(*phone, **most), self.clock,
+            lambda *phone, **most: self.orders.recent_carts(*phone, **most))
 
     # (new services: add above this line, one cached_property per area)
 

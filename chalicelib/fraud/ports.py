@@ -1,17 +1,9 @@
 """What the anti-fraud use cases need from storage."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import List, Optional, Protocol, Tuple
 
 from chalicelib.fraud.model import Block, CheckoutLimits, Counter
-
-
-@dataclass(frozen=True)
-class Screening:
-    """What one checkout reads before anything is written: one read where storage allows."""
-    blocked: bool
-    limits: CheckoutLimits
 
 
 class FraudStore(Protocol):
@@ -29,8 +21,15 @@ class FraudStore(Protocol):
     def remove_block(self, store_id: str, phone: str) -> bool:
         """False when the store had no such entry."""
 
-    def screening(self, store_id: str, phone: str) -> Screening:
-        """Whether the phone is blocked and the store's checkout limits."""
+    def block_key(self, store_id: str, phone: str) -> Tuple[str, str]:
+        """The (pk, sk) of the phone's entry: the checkout's own transaction checks
+        that no item has it, so a blocked phone costs the checkout no extra read."""
+
+    def holds(self, key: Tuple[str, str]) -> bool:
+        """Whether an entry has this key (what the in-memory order store asks)."""
+
+    def checkout_limits(self, store_id: str) -> CheckoutLimits:
+        """The store's checkout limits as its settings say (one small read)."""
 
     def count(self, counter: Counter) -> bool:
         """Advance the counter by one unless it reached its limit; False when it had."""

@@ -5,9 +5,11 @@ Items:
   RATE#<store>#P#<phone>#<yyyymmddhh> / RATE    checkouts of a phone in that hour (TTL)
   RATE#<store>#I#<ip>#<yyyymmddhh> / RATE       checkouts from an IP in that hour (TTL)
 
-A checkout reads its phone's BLOCK item and the store item (for `checkout_limits`)
-in one BatchGetItem, and advances each enabled counter with one conditional
-UpdateItem. Listing blocks is one Query on the store's partition (sk prefix).
+A checkout does not read its phone's BLOCK item: the checkout's own
+TransactWriteItems checks that it does not exist (`block_key`). The store item's
+`checkout_limits` are one small GetItem, which the fraud service remembers for a
+minute; each enabled counter advances with one conditional UpdateItem.
+Listing blocks is one Query on the store's partition (sk prefix).
 """
 from __future__ import annotations
 
@@ -19,9 +21,7 @@ from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from chalicelib import dynamo
 from chalicelib.accounts.store_dynamo import StoreItem
 from chalicelib.dynamo import TableItem
-from chalicelib.errors import ServiceUnavailable
-from chalicelib.fraud.model import Block, Counter, limits_from
-from chalicelib.fraud.ports import Screening
+from chalicelib.fraud.model import Block, CheckoutLimits, Counter, limits_from
 
 PREFIX = "BLOCK#"
 CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -99,29 +99,23 @@ class DynamoFraudStore:
             raise
         return True
 
-    def screening(self, store_id: str, phone: str) -> Screening:
-        client, table = dynamo.connection().client, dynamo.table_name()
-        keys = [BlockItem.key(store_id, phone), StoreItem.key(store_id)]
-        request = {table: {"Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in keys],
-                           "ConsistentRead": True,
-                           "ProjectionExpression": "pk, sk, checkout_limits"}}
-        rows: List[dict] = []
-        for _ in range(5):
-            response = client.batch_get_item(RequestItems=request)
-            rows += response["Responses"].get(table, [])
-            request = response.get("UnprocessedKeys") or {}
-            if not request:
-                break
-        else:
-            raise ServiceUnavailable("The database is busy; try again.")
-        blocked, limits = False, None
-        for row in rows:
-            if row["sk"]["S"].startswith(PREFIX):
-                blocked = True
-            elif "checkout_limits" in row:
-                limits = {name: int(value["N"]) if "N" in value else None
-                          for name, value in row["checkout_limits"].get("M", {}).items()}
-        return Screening(blocked=blocked, limits=limits_from(limits))
+    def block_key(self, store_id: str, phone: str) -> Tuple[str, str]:
+        return BlockItem.key(store_id, phone)
+
+    def holds(self, key: Tuple[str, str]) -> bool:
+        pk, sk = key
+        return BlockItem.count(pk, BlockItem.sk == sk, consistent_read=True) > 0
+
+    def checkout_limits(self, store_id: str) -> CheckoutLimits:
+        pk, sk = StoreItem.key(store_id)
+        # Eventually consistent is enough: the fraud service remembers the answer for
+        # a minute anyway, and it costs half the read units.
+        row = dynamo.connection().client.get_item(
+            TableName=dynamo.table_name(), Key={"pk": {"S": pk}, "sk": {"S": sk}},
+            ProjectionExpression="checkout_limits").get("Item") or {}
+        limits = {name: int(value["N"]) if "N" in value else None
+                  for name, value in row.get("checkout_limits", {}).get("M", {}).items()}
+        return limits_from(limits)
 
     def count(self, counter: Counter) -> bool:
         item = RateItem(counter.key, "RATE")

@@ -4,8 +4,9 @@ from __future__ import annotations
 import threading
 from typing import Any, Dict, List, Optional, Tuple
 
-from chalicelib.fraud.model import Block, Counter, limits_from
-from chalicelib.fraud.ports import Screening
+from chalicelib.fraud.model import Block, CheckoutLimits, Counter, limits_from
+
+PREFIX = "BLOCK#"
 
 
 class MemoryFraudStore:
@@ -36,10 +37,18 @@ class MemoryFraudStore:
         with self._lock:
             return self._blocks.pop((store_id, phone), None) is not None
 
-    def screening(self, store_id: str, phone: str) -> Screening:
+    def block_key(self, store_id: str, phone: str) -> Tuple[str, str]:
+        return f"STORE#{store_id}", f"{PREFIX}{phone}"
+
+    def holds(self, key: Tuple[str, str]) -> bool:
+        pk, sk = key
+        if not (pk.startswith("STORE#") and sk.startswith(PREFIX)):
+            return False
+        return self.block(pk[len("STORE#"):], sk[len(PREFIX):]) is not None
+
+    def checkout_limits(self, store_id: str) -> CheckoutLimits:
         store = self._accounts.store(store_id)
-        return Screening(blocked=self.block(store_id, phone) is not None,
-                         limits=limits_from(getattr(store, "checkout_limits", None)))
+        return limits_from(getattr(store, "checkout_limits", None))
 
     def count(self, counter: Counter) -> bool:
         with self._lock:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Protocol, Tuple
 
 from chalicelib.orders.model import Order, TimelineEntry
 from chalicelib.orders.names import name_key
@@ -32,6 +32,19 @@ class CheckoutSnapshot:
     idempotency: Optional["IdempotencyRecord"]
     basis: Any = None
     remembered: bool = False
+
+
+class CartLine(NamedTuple):
+    product_id: str
+    variant_id: str
+
+
+@dataclass(frozen=True)
+class RecentCart:
+    """What the checkout's duplicate check needs of an earlier order, and no more."""
+    id: str
+    created_at: datetime
+    lines: Tuple[CartLine, ...]
 
 
 class SlugMoved(Exception):
@@ -82,7 +95,8 @@ class OrderStore(Protocol):
     def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
                     request_hash: str, respond: Callable[[Order], Dict[str, Any]],
                     expires_at: datetime, snapshot: Optional[CheckoutSnapshot] = None,
-                    slug: Optional[str] = None) -> Tuple[Order, Dict[str, Any]]:
+                    slug: Optional[str] = None,
+                    blocked_phone_key: Optional[Tuple[str, str]] = None) -> Tuple[Order, Dict[str, Any]]:
         """Give the draft the store's next number and write order, first timeline
         entry, number claim and idempotency record in one transaction. Returns the
         order and the response body recorded for the key. `snapshot` is what the
@@ -90,9 +104,17 @@ class OrderStore(Protocol):
         retry) and its basis is re-checked in the transaction (SnapshotStale).
         Raises IdempotencyReplay / IdempotencyKeyReused when the key was used already,
         and SlugMoved when `slug` (checked in the same transaction) no longer names
-        the draft's store."""
+        the draft's store. `blocked_phone_key` (pk, sk) is the customer's blacklist
+        entry: the same transaction checks it does not exist, else PhoneBlocked and
+        nothing is written (the key is data: orders know no anti-fraud)."""
 
     def idempotency(self, store_id: str, key: str) -> Optional[IdempotencyRecord]: ...
+
+    def recent_carts(self, store_id: str, phone: str, created_from: str,
+                     most: int) -> List[RecentCart]:
+        """The phone's newest orders in the store created since `created_from` (ISO),
+        at most `most`, newest first: only their ids, times and (product, variant)
+        pairs, so a checkout's duplicate check reads as little as it can."""
 
     def order(self, order_id: str) -> Optional[Tuple[Order, List[TimelineEntry]]]: ...
 

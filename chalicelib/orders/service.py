@@ -116,7 +116,8 @@ class OrderService:
             # (GET /v1/stores/{slug}/stop-desks); without one the merchant picks it.
             raise ValidationFailed(fields={"shipping.stop_desk": "is not a stop desk offered in this wilaya"})
         lines = checkout.price_lines(request.items, lambda p, v: _on_sale(snapshot.products.get(p), v))
-        flags, duplicate_of = self._screen(store_id, request.customer_phone, lines, *screen)
+        flags, duplicate_of, blocked_key = self._screen(store_id, request.customer_phone, lines,
+                                                        *screen)
         now = self._clock()
         draft = Order(id=new_id("or_"), store_id=store_id, number=0, status="pending",
                       customer_name=request.customer_name, customer_phone=request.customer_phone,
@@ -129,21 +130,23 @@ class OrderService:
             _, response = self._store.place_order(
                 draft, entry, idempotency_key, request_hash,
                 lambda order: serialize_order(order, self._geography), now + IDEMPOTENCY_TTL,
-                snapshot=snapshot, slug=slug)
+                snapshot=snapshot, slug=slug, blocked_phone_key=blocked_key)
         except IdempotencyReplay as replay:
             return replay.record.response, True
         return response, False
 
     def _screen(self, store_id: str, phone: str, lines: List[Any], source_ip: Optional[str],
-                screened: Dict[str, Any]) -> Tuple[Tuple[str, ...], Optional[str]]:
+                screened: Dict[str, Any]
+                ) -> Tuple[Tuple[str, ...], Optional[str], Optional[Tuple[str, str]]]:
         """The injected anti-fraud screen, run once per checkout (a re-pricing retry
-        must not count the checkout twice against the store's limits)."""
+        must not count the checkout twice against the store's limits): flags,
+        duplicate_of, and the blacklist key the checkout transaction must find absent."""
         if self._screen_checkout is None:
-            return (), None
+            return (), None, None
         if "verdict" not in screened:
             screened["verdict"] = self._screen_checkout(store_id, phone, source_ip, lines)
         verdict = screened["verdict"]
-        return tuple(verdict.flags), verdict.duplicate_of
+        return tuple(verdict.flags), verdict.duplicate_of, verdict.blocked_phone_key
 
     def orders_by_phone(self, store_id: str, phone: str, created_from: Optional[str] = None,
                         most: int = EXPORT_MAX) -> List[Order]:
@@ -155,6 +158,12 @@ class OrderService:
             found += page
             if after is None or len(found) >= most:
                 return found[:most]
+
+    def recent_carts(self, store_id: str, phone: str, created_from: str,
+                     most: int) -> List[Any]:
+        """What the checkout's duplicate check compares itself with (the phone index,
+        the fewest attributes)."""
+        return self._store.recent_carts(store_id, phone, created_from, most)
 
     # --- reading -----------------------------------------------------------------------------
     def order(self, store_id: str, order_id: str) -> Tuple[Order, List[TimelineEntry]]:

@@ -23,11 +23,12 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib import dynamo
+from chalicelib.clock import parse_iso
 from chalicelib.catalog.store_dynamo import (DynamoCatalogStore, ProductItem, VariantItem,
                                              product_from_item, release_stock_action,
                                              take_stock_action, variant_from_item)
 from chalicelib.dynamo import TableItem
-from chalicelib.errors import (ConcurrentChange, Conflict, IdempotencyKeyReused,
+from chalicelib.errors import (ConcurrentChange, Conflict, IdempotencyKeyReused, PhoneBlocked,
                                InsufficientStock, InvalidTransition, ServiceUnavailable,
                                ValidationFailed)
 from chalicelib.orders.items_dynamo import (INDEXES, IdempotencyItem, NumberItem, OrderItem,
@@ -35,8 +36,9 @@ from chalicelib.orders.items_dynamo import (INDEXES, IdempotencyItem, NumberItem
                                             order_from_item, order_item, timeline_item)
 from chalicelib.orders.model import Order, TimelineEntry
 from chalicelib.accounts.store_dynamo import SlugItem
-from chalicelib.orders.ports import (CheckoutSnapshot, IdempotencyRecord, IdempotencyReplay,
-                                     OrderQuery, SlugMoved, SnapshotStale)
+from chalicelib.orders.ports import (CartLine, CheckoutSnapshot, IdempotencyRecord,
+                                     IdempotencyReplay, OrderQuery, RecentCart, SlugMoved,
+                                     SnapshotStale)
 from chalicelib.orders.snapshot_cache import CheckoutBasis, SnapshotCache, basis_of
 from chalicelib.shipping.store_dynamo import RatesItem, overrides_from_item
 from chalicelib.orders.states import TransitionPlan, allowed
@@ -80,6 +82,26 @@ class DynamoOrderStore(ShipmentWrites, CallWrites):
         except DoesNotExist:
             return None
         return IdempotencyRecord(key, item.request_hash, json.loads(item.response), item.ttl)
+
+    def recent_carts(self, store_id: str, phone: str, created_from: str,
+                     most: int) -> List[RecentCart]:
+        # One Query on the phone index, sent raw: the sort key (`<created ISO>#<id>`) and
+        # the lines' ids are all the duplicate check needs, so neither the whole items
+        # nor their mapping to orders travel or cost time on the checkout path.
+        response = dynamo.connection().client.query(
+            TableName=dynamo.table_name(), IndexName="gsi4",
+            KeyConditionExpression="gsi4pk = :phone AND gsi4sk >= :since",
+            ExpressionAttributeValues={":phone": {"S": f"STORE#{store_id}#P#{phone}"},
+                                       ":since": {"S": created_from}},
+            ProjectionExpression="gsi4sk, #lines", ExpressionAttributeNames={"#lines": "lines"},
+            ScanIndexForward=False, Limit=most)
+        carts = []
+        for row in response.get("Items", []):
+            created, _, order_id = row["gsi4sk"]["S"].rpartition("#")
+            lines = tuple(CartLine(line["M"]["product_id"]["S"], line["M"]["variant_id"]["S"])
+                          for line in row.get("lines", {}).get("L", []))
+            carts.append(RecentCart(order_id, parse_iso(created), lines))
+        return carts
 
     def _replay_or_refuse(self, store_id: str, key: str, request_hash: str) -> None:
         record = self.idempotency(store_id, key)
@@ -135,7 +157,8 @@ class DynamoOrderStore(ShipmentWrites, CallWrites):
     def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
                     request_hash: str, respond: Callable[[Order], Dict[str, Any]],
                     expires_at: datetime, snapshot: Optional[CheckoutSnapshot] = None,
-                    slug: Optional[str] = None) -> Tuple[Order, Dict[str, Any]]:
+                    slug: Optional[str] = None,
+                    blocked_phone_key: Optional[Tuple[str, str]] = None) -> Tuple[Order, Dict[str, Any]]:
         basis = snapshot.basis if snapshot is not None else None
         for attempt in range(PLACE_ATTEMPTS):
             if attempt == 0 and snapshot is not None:
@@ -149,19 +172,23 @@ class DynamoOrderStore(ShipmentWrites, CallWrites):
             response = respond(order)
             try:
                 self._write_new_order(order, entry, sequence, last, idempotency_key,
-                                      request_hash, response, expires_at, slug, basis)
+                                      request_hash, response, expires_at, slug, basis,
+                                      blocked_phone_key)
                 self._remembered.numbered(draft.store_id, order.number)
                 return order, response
             except ConcurrentChange:
                 pass    # another checkout took this number first: read the counter again
             except TransactWriteError as error:
-                labels = self._place_labels(sequence, idempotency_key, slug, basis)
+                labels = self._place_labels(sequence, idempotency_key, slug, basis,
+                                            blocked_phone_key)
                 failed = {label for label, code in zip(labels, _reasons(error))
                           if code == "ConditionalCheckFailed"}
                 if "slug" in failed:
                     raise SlugMoved() from error
                 if "idempotency" in failed:
                     self._replay_or_refuse(draft.store_id, idempotency_key, request_hash)
+                if "blocked" in failed:
+                    raise PhoneBlocked() from error
                 if failed & {"catalog", "rates"}:
                     self._remembered.forget(draft.store_id)
                     raise SnapshotStale() from error
@@ -180,12 +207,14 @@ class DynamoOrderStore(ShipmentWrites, CallWrites):
 
     @staticmethod
     def _place_labels(sequence: Optional[OrderSequenceItem], key: Optional[str],
-                      slug: Optional[str], basis: Optional[CheckoutBasis]) -> List[str]:
+                      slug: Optional[str], basis: Optional[CheckoutBasis],
+                      blocked_key: Optional[Tuple[str, str]] = None) -> List[str]:
         # PynamoDB sends condition checks, then puts, then updates: the order
         # cancellation reasons come back in.
         checks = ["slug"] if slug else []
         if basis is not None:
             checks += ["catalog"] * len(basis.products) + ["rates"]
+        checks += ["blocked"] if blocked_key else []
         puts = (["sequence"] if sequence is None else []) + ["number", "order", "timeline"]
         puts += ["idempotency"] if key else []
         return checks + puts + (["sequence"] if sequence is not None else [])
@@ -193,7 +222,8 @@ class DynamoOrderStore(ShipmentWrites, CallWrites):
     def _write_new_order(self, order: Order, entry: TimelineEntry,
                          sequence: Optional[OrderSequenceItem], last: int, key: Optional[str],
                          request_hash: str, response: Dict[str, Any], expires_at: datetime,
-                         slug: Optional[str] = None, basis: Optional[CheckoutBasis] = None) -> None:
+                         slug: Optional[str] = None, basis: Optional[CheckoutBasis] = None,
+                         blocked_key: Optional[Tuple[str, str]] = None) -> None:
         try:
             with dynamo.transaction() as tx:
                 if slug:
@@ -202,6 +232,11 @@ class DynamoOrderStore(ShipmentWrites, CallWrites):
                                        condition=SlugItem.store_id == order.store_id)
                 if basis is not None:
                     self._check_basis(tx, order.store_id, basis)
+                if blocked_key:
+                    # A blocked phone places no order: its blacklist entry is absent
+                    # (checked here, not read before, so it costs no round trip).
+                    tx.condition_check(TableItem, *blocked_key,
+                                       condition=TableItem.pk.does_not_exist())
                 if sequence is None:
                     # The store's first order: nobody else created the counter meanwhile.
                     tx.save(OrderSequenceItem(*OrderSequenceItem.key(order.store_id), last=order.number),

@@ -9,10 +9,11 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from chalicelib.clock import iso
 from chalicelib.errors import (ConcurrentChange, IdempotencyKeyReused, InvalidTransition,
-                               ValidationFailed)
+                               PhoneBlocked, ValidationFailed)
 from chalicelib.orders.model import Order, TimelineEntry
-from chalicelib.orders.ports import (CheckoutSnapshot, IdempotencyRecord, IdempotencyReplay,
-                                     OrderQuery, SlugMoved, SnapshotStale)
+from chalicelib.orders.ports import (CartLine, CheckoutSnapshot, IdempotencyRecord,
+                                     IdempotencyReplay, OrderQuery, RecentCart, SlugMoved,
+                                     SnapshotStale)
 from chalicelib.orders.calls import CallPlan, queue_key
 from chalicelib.orders.shipments import ShipmentPlan
 from chalicelib.orders.states import TransitionPlan, allowed
@@ -129,8 +130,12 @@ class MemoryCallWrites:
 
 
 class MemoryOrderStore(MemoryShipmentWrites, MemoryCallWrites):
-    def __init__(self, catalog_store: Any, rates_store: Any, account_store: Any) -> None:
+    def __init__(self, catalog_store: Any, rates_store: Any, account_store: Any,
+                 holds: Optional[Callable[[Tuple[str, str]], bool]] = None) -> None:
         self._catalog = catalog_store
+        # Whether another memory store holds an item with this (pk, sk): what the
+        # DynamoDB transaction's attribute_not_exists checks see in the one table.
+        self._holds = holds or (lambda key: False)
         self._rates = rates_store
         self._accounts = account_store
         self._lock = threading.RLock()
@@ -166,7 +171,8 @@ class MemoryOrderStore(MemoryShipmentWrites, MemoryCallWrites):
     def place_order(self, draft: Order, entry: TimelineEntry, idempotency_key: Optional[str],
                     request_hash: str, respond: Callable[[Order], Dict[str, Any]],
                     expires_at: datetime, snapshot: Optional[CheckoutSnapshot] = None,
-                    slug: Optional[str] = None) -> Tuple[Order, Dict[str, Any]]:
+                    slug: Optional[str] = None,
+                    blocked_phone_key: Optional[Tuple[str, str]] = None) -> Tuple[Order, Dict[str, Any]]:
         with self._lock:
             if slug and self._accounts.store_id_for_slug(slug) != draft.store_id:
                 raise SlugMoved()
@@ -176,6 +182,9 @@ class MemoryOrderStore(MemoryShipmentWrites, MemoryCallWrites):
                     if existing.request_hash != request_hash:
                         raise IdempotencyKeyReused()
                     raise IdempotencyReplay(existing)
+            # A blocked phone places no order (its blacklist entry is absent).
+            if blocked_phone_key and self._holds(blocked_phone_key):
+                raise PhoneBlocked()
             if snapshot is not None and snapshot.basis is not None:
                 # The order is priced from these products and rates, as they still are.
                 current = {pid: self._catalog.product(draft.store_id, pid) for pid, _ in snapshot.basis[0]}
@@ -196,6 +205,14 @@ class MemoryOrderStore(MemoryShipmentWrites, MemoryCallWrites):
 
     def idempotency(self, store_id: str, key: str) -> Optional[IdempotencyRecord]:
         return self._idempotency.get((store_id, key))
+
+    def recent_carts(self, store_id: str, phone: str, created_from: str,
+                     most: int) -> List[RecentCart]:
+        orders, _ = self.list_orders(store_id, OrderQuery(phone=phone, created_from=created_from),
+                                     most, None)
+        return [RecentCart(o.id, o.created_at,
+                           tuple(CartLine(l.product_id, l.variant_id) for l in o.lines))
+                for o in orders]
 
     def order(self, order_id: str) -> Optional[Tuple[Order, List[TimelineEntry]]]:
         with self._lock:

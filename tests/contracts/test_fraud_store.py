@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.clock import utcnow
+from chalicelib.errors import PhoneBlocked
 from chalicelib.fraud.model import Block, CheckoutLimits, Counter
 from chalicelib.ids import new_id
 
@@ -61,15 +62,39 @@ class FraudStoreContract:
         assert end is None
         assert store.blocks(new_id("st_"), 10) == ([], None)
 
-    def test_screening_reads_the_block_and_the_limits(self, services, store):
+    def test_checkout_limits_read_the_store_settings(self, services, store):
         plain = signup(services)
         limited = signup(services, checkout_limits={"per_phone_per_hour": 3})
-        store.add_block(block(limited))
-        assert store.screening(plain, "+213555123456").blocked is False
-        assert store.screening(plain, "+213555123456").limits == CheckoutLimits()
-        screening = store.screening(limited, "+213555123456")
-        assert screening.blocked is True
-        assert screening.limits == CheckoutLimits(per_phone_per_hour=3)
+        assert store.checkout_limits(plain) == CheckoutLimits()
+        assert store.checkout_limits(limited) == CheckoutLimits(per_phone_per_hour=3)
+
+    def test_block_key_names_the_entry(self, store):
+        store_id = new_id("st_")
+        key = store.block_key(store_id, "+213555123456")
+        assert store.holds(key) is False
+        store.add_block(block(store_id))
+        assert store.holds(key) is True
+        assert store.holds(store.block_key(new_id("st_"), "+213555123456")) is False
+        store.remove_block(store_id, "+213555123456")
+        assert store.holds(key) is False
+
+    def test_a_blocked_phone_is_refused_by_the_checkout_transaction(self, services):
+        store_id = signup(services)
+        slug = services.accounts.get_store(store_id).slug
+        product = services.catalog.create_product(store_id, {"name": "Robe", "price": 1000})
+        body = {"customer": {"name": "Client", "phone": "0555123456"},
+                "shipping": {"wilaya": 16, "commune": "1605", "address": "x",
+                             "delivery_type": "home"},
+                "items": [{"product_id": product.id, "quantity": 1}]}
+        services.orders.place_order(slug, body, None)      # the container now remembers the store
+        entry, _ = services.fraud.add_block(store_id, {"phone": "0555123456"}, None)
+        key = uuid.uuid4().hex
+        with pytest.raises(PhoneBlocked):
+            services.orders.place_order(slug, body, key)
+        assert len(services.orders.list_orders(store_id, {})[0]) == 1    # nothing written
+        services.fraud.remove_block(store_id, entry.id)
+        placed, replayed = services.orders.place_order(slug, body, key)   # the key was not used
+        assert not replayed and placed["number"] == 1002                  # nor the number
 
     def test_counter_stops_at_its_limit_even_under_races(self, store):
         counter = Counter(f"RATE#{new_id('st_')}#P#+213555123456#2026031415", 5,

@@ -5,7 +5,7 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.errors import (ConcurrentChange, IdempotencyKeyReused, InsufficientStock,
-                               InvalidTransition, NotFound, ValidationFailed)
+                               InvalidTransition, NotFound, PhoneBlocked, ValidationFailed)
 from chalicelib.orders.model import Actor
 from chalicelib.orders.ports import SnapshotStale
 
@@ -60,6 +60,31 @@ class OrderStoreContract(WithShop):
         assert (replayed, replayed_again) == (False, True) and again == first
         with pytest.raises(IdempotencyKeyReused):
             self.place(shop, quantity=2, key=key)
+
+    def test_a_blocked_phone_writes_nothing(self, shop):
+        services, _, store_id, _ = shop
+        entry, _ = services.fraud.add_block(store_id, {"phone": "0555123456"}, None)
+        key = uuid.uuid4().hex
+        with pytest.raises(PhoneBlocked):
+            self.place(shop, key=key)
+        assert services.orders.list_orders(store_id, {})[0] == []
+        assert self.place(shop, phone="0666123456")[0]["number"] == 1001   # no number used
+        services.fraud.remove_block(store_id, entry.id)
+        assert self.place(shop, key=key)[0]["number"] == 1002              # nor the key
+
+    def test_recent_carts_are_the_phones_newest_orders(self, shop):
+        services, _, store_id, product = shop
+        first, second = self.place(shop)[0], self.place(shop)[0]
+        self.place(shop, phone="0666123456")
+        store = services.order_store
+        carts = store.recent_carts(store_id, "+213555123456", "2000-01-01", 5)
+        assert [c.id for c in carts] == [second["id"], first["id"]]
+        assert carts[0].created_at == services.orders.order(store_id, second["id"])[0].created_at
+        assert {(l.product_id, l.variant_id) for l in carts[0].lines} == {
+            (product.id, product.variants[0].id)}
+        assert [c.id for c in store.recent_carts(store_id, "+213555123456", "2000-01-01", 1)] == [
+            second["id"]]
+        assert store.recent_carts(store_id, "+213555123456", "2999-01-01", 5) == []
 
     def test_read_back_with_timeline(self, shop):
         services, _, store_id, _ = shop
