@@ -3,17 +3,12 @@ from __future__ import annotations
 
 from chalice.app import Blueprint
 
-from chalicelib.api.http import ApiRequest, respond, route
+from chalicelib.api.http import ApiRequest, actor_of, respond, route
 from chalicelib.bootstrap import services
-from chalicelib.orders.model import Actor
 from chalicelib.orders.serialize import serialize_order
 
 bp = Blueprint(__name__)
 
-
-def _actor(req: ApiRequest) -> Actor:
-    principal = req.principal
-    return Actor(principal.actor_type, principal.actor_id, principal.actor_name)
 
 
 def _order_body(order):
@@ -23,18 +18,18 @@ def _order_body(order):
 @route(bp, "/v1/orders/{order_id}/calls", ["POST"], status=201)
 def log_call(req: ApiRequest):
     order = services().calls.log_call(req.principal.store_id, req.params["order_id"], req.json(),
-                                      _actor(req))
+                                      actor_of(req))
     return respond(_order_body(order), 201)
 
 
 @route(bp, "/v1/calls/queue", ["GET"])
 def call_queue(req: ApiRequest):
     principal = req.principal
-    orders = services().calls.queue(principal.store_id, req.query, _actor(req), principal.role)
+    orders = services().calls.queue(principal.store_id, req.query, actor_of(req), principal.role)
     return {"items": [_order_body(order) for order in orders], "next_cursor": None}
 
 
 @route(bp, "/v1/orders/{order_id}/assign", ["POST"])
 def assign(req: ApiRequest):
     return _order_body(services().calls.assign(req.principal.store_id, req.params["order_id"],
-                                               req.json(), _actor(req)))
+                                               req.json(), actor_of(req)))

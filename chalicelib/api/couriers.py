@@ -4,18 +4,13 @@ from __future__ import annotations
 from chalice import Response
 from chalice.app import Blueprint
 
-from chalicelib.api.http import ApiRequest, respond, route
+from chalicelib.api.http import ApiRequest, actor_of, respond, route
 from chalicelib.bootstrap import services
-from chalicelib.orders.model import Actor
 from chalicelib.orders.serialize import serialize_order
 
 bp = Blueprint(__name__)
 COURIER = "/v1/couriers/{code}"
 
-
-def _actor(req: ApiRequest) -> Actor:
-    principal = req.principal
-    return Actor(principal.actor_type, principal.actor_id, principal.actor_name)
 
 
 @route(bp, "/v1/couriers", ["GET"])
@@ -62,7 +57,7 @@ def store_stop_desks(req: ApiRequest):
 @route(bp, "/v1/orders/{order_id}/shipments", ["POST"], status=202)
 def ship_order(req: ApiRequest):
     order, replayed = services().couriers.request_shipment(
-        req.principal.store_id, req.params["order_id"], req.json(), _actor(req),
+        req.principal.store_id, req.params["order_id"], req.json(), actor_of(req),
         req.header("idempotency-key"))
     return respond(serialize_order(order, services().geography), 202,
                    {"Idempotent-Replayed": "true"} if replayed else None)
@@ -71,7 +66,7 @@ def ship_order(req: ApiRequest):
 @route(bp, "/v1/orders/bulk/shipments", ["POST"])
 def ship_orders(req: ApiRequest):
     return {"results": services().couriers.bulk_shipments(req.principal.store_id, req.json(),
-                                                          _actor(req))}
+                                                          actor_of(req))}
 
 
 @route(bp, "/v1/orders/{order_id}/shipment/label", ["GET"])

@@ -23,6 +23,7 @@ from chalicelib.errors import (DomainError, Forbidden, MalformedRequest, MethodN
                                PayloadTooLarge, UnsupportedMediaType,
                                Unauthorized, error_body, http_status)
 from chalicelib.logs import get_logger, log
+from chalicelib.orders.model import Actor
 
 logger = get_logger("http")
 
@@ -95,6 +96,12 @@ class ApiRequest:
                          role=context.get("role", ""), token_kind=context["token_kind"],
                          token_hash=context.get("token_hash", ""),
                          scopes=frozenset(str(context.get("scopes") or "").split()))
+
+
+def actor_of(req: "ApiRequest") -> Actor:
+    """Who a merchant request acts as, for timeline entries and stock movements."""
+    principal = req.principal
+    return Actor(principal.actor_type, principal.actor_id, principal.actor_name)
 
 
 def read_json(body: bytes) -> Dict[str, Any]:

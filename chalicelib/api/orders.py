@@ -4,19 +4,14 @@ from __future__ import annotations
 from chalice import Response
 from chalice.app import Blueprint
 
-from chalicelib.api.http import ApiRequest, respond, route
+from chalicelib.api.http import ApiRequest, actor_of, respond, route
 from chalicelib.bootstrap import services
-from chalicelib.orders.model import Actor
 from chalicelib.orders.serialize import csv_rows, csv_text, serialize_for_customer, serialize_order
 
 bp = Blueprint(__name__)
 ORDER = "/v1/orders/{order_id}"
 CUSTOMER_ORDER = "/v1/stores/{slug}/orders/{number}"
 
-
-def _actor(req: ApiRequest) -> Actor:
-    principal = req.principal
-    return Actor(principal.actor_type, principal.actor_id, principal.actor_name)
 
 
 def _order_body(order, timeline=None):
@@ -68,24 +63,24 @@ def get_order(req: ApiRequest):
 @route(bp, ORDER + "/status", ["POST"])
 def change_status(req: ApiRequest):
     orders = services().orders
-    order = orders.change_status(req.principal.store_id, req.params["order_id"], req.json(), _actor(req))
+    order = orders.change_status(req.principal.store_id, req.params["order_id"], req.json(), actor_of(req))
     return _order_body(*orders.order(order.store_id, order.id))
 
 
 @route(bp, ORDER + "/notes", ["POST"], status=201)
 def add_note(req: ApiRequest):
     orders = services().orders
-    order = orders.add_note(req.principal.store_id, req.params["order_id"], req.json(), _actor(req))
+    order = orders.add_note(req.principal.store_id, req.params["order_id"], req.json(), actor_of(req))
     return _order_body(*orders.order(order.store_id, order.id))
 
 
 @route(bp, ORDER + "/restock", ["POST"])
 def restock(req: ApiRequest):
     orders = services().orders
-    order = orders.restock(req.principal.store_id, req.params["order_id"], _actor(req))
+    order = orders.restock(req.principal.store_id, req.params["order_id"], actor_of(req))
     return _order_body(*orders.order(order.store_id, order.id))
 
 
 @route(bp, "/v1/orders/bulk/status", ["POST"])
 def bulk_status(req: ApiRequest):
-    return {"results": services().orders.bulk_status(req.principal.store_id, req.json(), _actor(req))}
+    return {"results": services().orders.bulk_status(req.principal.store_id, req.json(), actor_of(req))}

@@ -24,7 +24,8 @@ from chalicelib.errors import ConcurrentChange, InsufficientStock, InvalidTransi
 from chalicelib.orders.calls import CallPlan, queue_key
 from chalicelib.orders.items_dynamo import OrderItem, call_map, order_from_item
 from chalicelib.orders.model import Order
-from chalicelib.orders.store_dynamo_shipments import transition_actions, write_order_change
+from chalicelib.orders.store_dynamo_shipments import (change_parts, transition_actions,
+                                                      write_order_change)
 
 
 class AutoCancelItem(TableItem, discriminator="auto_cancel_store"):
@@ -46,13 +47,10 @@ class CallWrites:
             if queued:
                 actions += [OrderItem.gsi7pk.set(f"STORE#{plan.store_id}#Q"),
                             OrderItem.gsi7sk.set(queued)]
-        # The plan was made from this version: two operators logging calls at once
-        # both succeed only one after the other, never over each other.
-        condition = OrderItem.version == plan.expected_version
-        if plan.transitions:
-            condition &= OrderItem.status == plan.transitions[0].expected_status
-        entries = list(plan.entries) + [t.entry for t in plan.transitions]
-        moves = [move for t in plan.transitions for move in t.stock_moves]
+        # Conditioned on the version read: two operators logging calls at once both
+        # succeed only one after the other, never over each other.
+        entries, condition, moves = change_parts(plan.expected_version, plan.entries,
+                                                 plan.transitions)
         try:
             with dynamo.transaction() as tx:
                 write_order_change(tx, plan.order_id, plan.store_id, entries, actions,

@@ -52,6 +52,19 @@ def transition_actions(store_id: str, transitions) -> list:
     return actions
 
 
+def change_parts(expected_version: int, entries, transitions):
+    """What a planned order change writes besides the order's own actions: every
+    timeline entry (the plan's, then its transitions'), the condition it is made on
+    and the stock moves of its transitions."""
+    # The plan was made from this version (and status) of the order: a concurrent
+    # change (another update, a call, a merchant's click) makes the write fail whole.
+    condition = OrderItem.version == expected_version
+    if transitions:
+        condition &= OrderItem.status == transitions[0].expected_status
+    return (list(entries) + [t.entry for t in transitions], condition,
+            [move for t in transitions for move in t.stock_moves])
+
+
 def write_order_change(tx, order_id: str, store_id: str, entries, actions, condition,
                        moves) -> None:
     """The timeline entries, the order update and its stock moves, into one transaction."""
@@ -78,13 +91,8 @@ class ShipmentWrites:
                         OrderItem.gsi6sk.set(f"{iso(shipment.requested_at)}#{plan.order_id}")]
         else:
             actions += [OrderItem.gsi6pk.remove(), OrderItem.gsi6sk.remove()]
-        # The plan was made from this version of the order: a concurrent change
-        # (another update, a merchant's click) makes this write fail whole.
-        condition = OrderItem.version == plan.expected_version
-        if plan.transitions:
-            condition &= OrderItem.status == plan.transitions[0].expected_status
-        entries = list(plan.entries) + [t.entry for t in plan.transitions]
-        moves = [move for t in plan.transitions for move in t.stock_moves]
+        entries, condition, moves = change_parts(plan.expected_version, plan.entries,
+                                                 plan.transitions)
         try:
             with dynamo.transaction() as tx:
                 write_order_change(tx, plan.order_id, plan.store_id, entries, actions, condition,
