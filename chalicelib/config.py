@@ -56,7 +56,7 @@ class Settings:
     aws_endpoint_url: Optional[str] = None
     dynamodb_endpoint_url: Optional[str] = None
     public_api_url: str = "http://127.0.0.1:8000"
-    dashboard_url: str = "http://127.0.0.1:8000/app/"
+    dashboard_url: str = "http://127.0.0.1:8000/dashboard/"
     # Loopback URLs (webhooks, courier sandboxes, push endpoints) are only allowed
     # where the deployment says so: the local run and the tests.
     allow_loopback_urls: bool = False
@@ -98,7 +98,7 @@ class Settings:
             aws_endpoint_url=endpoint,
             dynamodb_endpoint_url=env.get("DYNAMODB_ENDPOINT_URL") or endpoint,
             public_api_url=env.get("PUBLIC_API_URL", "http://127.0.0.1:8000").rstrip("/"),
-            dashboard_url=env.get("DASHBOARD_URL", "http://127.0.0.1:8000/app/"),
+            dashboard_url=env.get("DASHBOARD_URL", "http://127.0.0.1:8000/dashboard/"),
             allow_loopback_urls=_flag(env.get("ALLOW_LOOPBACK_URLS")),
             session_ttl_seconds=_int(env.get("SESSION_TTL_SECONDS"), 7 * 24 * 3600),
             max_body_bytes=_int(env.get("MAX_BODY_BYTES"), 256 * 1024),

@@ -111,6 +111,9 @@ class MemberService:
                 "member": self.serialize(member) if member else None}
 
     # --- the team -----------------------------------------------------------------
+    def find(self, store_id: str, member_id: str) -> Optional[Member]:
+        return self._store.member(store_id, member_id)
+
     def list_members(self, store_id: str) -> List[Dict[str, Any]]:
         members = sorted(self._store.members(store_id), key=lambda m: (m.created_at, m.id))
         return [self.serialize(member) for member in members]

@@ -208,7 +208,7 @@ class AccountService:
                 "auto_cancel_after_attempts": store.auto_cancel_after_attempts,
                 "checkout_limits": {**default_checkout_limits(), **store.checkout_limits},
                 "realtime_url": self._settings.realtime_url or None,
-                "storefront_url": f"{self._settings.public_api_url}/v1/stores/{store.slug}",
+                "storefront_url": f"{self._settings.public_api_url}/s/{store.slug}/",
                 "created_at": iso(store.created_at), "updated_at": iso(store.updated_at)}
 
     @staticmethod

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from chalice.app import Blueprint
 
+from chalicelib.api import permissions
 from chalicelib.api.http import ApiRequest, respond, route
 from chalicelib.bootstrap import services
 
@@ -30,6 +31,27 @@ def logout(req: ApiRequest):
 def get_store(req: ApiRequest):
     accounts = services().accounts
     return accounts.serialize_store(accounts.get_store(req.principal.store_id))
+
+
+@route(bp, "/v1/me", ["GET"])
+def me(req: ApiRequest):
+    """Who is calling, for which store, holding which permissions: the dashboard
+    shows only the actions the permission table lets this caller take."""
+    principal = req.principal
+    accounts = services().accounts
+    member = None
+    if principal.token_kind == "session":
+        found = services().members.find(principal.store_id, principal.actor_id)
+        member = found and {"id": found.id, "email": found.email, "name": found.name,
+                            "role": found.role}
+    return {
+        "member": member or {"id": principal.actor_id, "email": None,
+                             "name": principal.actor_name, "role": principal.role},
+        "kind": principal.token_kind,
+        "permissions": sorted(permissions.holds(principal.token_kind, principal.role,
+                                                principal.scopes)),
+        "store": accounts.serialize_store(accounts.get_store(principal.store_id)),
+    }
 
 
 @route(bp, "/v1/store", ["PATCH"])

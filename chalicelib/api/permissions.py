@@ -52,6 +52,7 @@ _WEBHOOK = "/v1/webhooks/{webhook_id}"
 # name in the route (see `shape`).
 ROUTES: Dict[Tuple[str, str], str] = {
     ("POST", "/v1/logout"): ANYONE,
+    ("GET", "/v1/me"): ANYONE,
     # the store and its delivery rates
     ("GET", "/v1/store"): _STORE_READ,
     ("PATCH", "/v1/store"): _STORE_WRITE,

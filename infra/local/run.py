@@ -60,7 +60,7 @@ def main(argv=None) -> int:
         os.environ.update(provisioned.environment)
         # The local run's deployment settings, over the template's.
         os.environ.update({"ALLOW_LOOPBACK_URLS": "true", "PUBLIC_API_URL": base_url,
-                           "DASHBOARD_URL": f"{base_url}/app/", "STAGE": "local"})
+                           "DASHBOARD_URL": f"{base_url}/dashboard/", "STAGE": "local"})
 
         from app import app
         from chalicelib import bootstrap
@@ -90,7 +90,8 @@ def main(argv=None) -> int:
         couriers = "\n".join("    " + line for line in sandbox.lines())
         print(f"\ndzorders is running\n"
               f"  API:        {base_url}   (try {base_url}/v1/health)\n"
-              f"  Dashboard:  {base_url}/app/\n"
+              f"  Dashboard:  {base_url}/dashboard/\n"
+              f"  Storefront: {base_url}/s/demo/\n"
               f"  API docs:   {base_url}/v1/openapi.json\n"
               f"  Realtime:   {realtime.url}   (the dashboard bell's websocket)\n"
               f"  Demo store: {demo.slug}   login {demo.email} / {demo.password}\n"

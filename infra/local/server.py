@@ -10,8 +10,8 @@ the template's gateway responses, and this server does the same here:
   body over API Gateway's 10 MB limit                 -> 413 payload_too_large
 
 It also gives each request an id and the caller's address, as API Gateway does.
-Locally only, it serves the dashboard's static files under /app/ (in AWS they
-are served separately, not by the API).
+Locally only, it also serves the web apps (storefront and dashboard) from web/,
+by the rules in infra/local/static.py; in AWS a CDN in front of a bucket does.
 """
 from __future__ import annotations
 
@@ -29,10 +29,10 @@ from chalice.local import (CustomLocalChalice, ChaliceRequestHandler, ForbiddenE
                            NotAuthorizedError)
 from six.moves.BaseHTTPServer import BaseHTTPRequestHandler
 
-from infra.local.emulators import LOOPBACK, ROOT
+from infra.local import static
+from infra.local.emulators import LOOPBACK
 
 API_GATEWAY_MAX_BODY = 10 * 1024 * 1024
-DASHBOARD_DIR = ROOT / "web" / "dashboard"
 
 
 def error_body(code: str, message: str) -> bytes:
@@ -114,8 +114,13 @@ class ContractRequestHandler(ChaliceRequestHandler):
                                           "Connection": "close"}, body)
 
     def _generic_handle(self) -> None:
-        if self.path.split("?")[0] in ("/app", "/app/") or self.path.startswith("/app/"):
-            return self._serve_dashboard()
+        host = self.headers.get("host", "")
+        path = self.path.split("?")[0]
+        if path == "/app" or path.startswith("/app/") or (path == "/" and not static.SLUG_HOST.match(host)):
+            # The dashboard's first address, and the bare root, lead to the dashboard.
+            return self._send_http_response(301, {"Location": "/dashboard/"}, b"")
+        if static.owns(self.path, host):
+            return self._serve_web(host)
         length = self.headers.get("content-length", "0")
         if not length.isdigit():
             return self._refuse("malformed_request")
@@ -125,16 +130,15 @@ class ContractRequestHandler(ChaliceRequestHandler):
 
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
 
-    def _serve_dashboard(self) -> None:
-        relative = self.path.split("?")[0][len("/app"):].lstrip("/") or "index.html"
-        target = (DASHBOARD_DIR / relative).resolve()
-        if DASHBOARD_DIR.resolve() not in target.parents or not target.is_file():
+    def _serve_web(self, host: str) -> None:
+        found = static.resolve(self.path, host)
+        if found is None:
             status, body = GATEWAY_ERRORS["not_found"]
             return self._send_http_response(status, {"Content-Type": "application/json"}, body)
-        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if content_type.startswith("text/"):
-            content_type += "; charset=utf-8"
-        self._send_http_response(200, {"Content-Type": content_type}, target.read_bytes())
+        headers = {"Content-Type": found.content_type, "Cache-Control": found.cache_control,
+                   "X-Content-Type-Options": "nosniff"}
+        body = b"" if self.command == "HEAD" else found.path.read_bytes()
+        self._send_http_response(200, headers, body)
 
 
 def make_server(app: Chalice, port: int, host: str = LOOPBACK) -> LocalDevServer:

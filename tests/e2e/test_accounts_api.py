@@ -149,3 +149,16 @@ def test_health(api):
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     assert set(response.json()["checks"]) == {"dynamodb", "sqs", "sns"}
+
+
+def test_me_names_the_member_their_permissions_and_store(api, merchant):
+    body = api.get("/v1/me", headers=merchant.headers).json()
+    assert body["member"]["email"] == merchant.email and body["member"]["role"] == "owner"
+    assert body["kind"] == "session" and body["store"]["slug"] == merchant.store["slug"]
+    assert {"orders:write", "members:write", "authenticated"} <= set(body["permissions"])
+    assert body["store"]["storefront_url"].endswith(f"/s/{merchant.store['slug']}/")
+    key = api.post("/v1/api-keys", headers=merchant.headers,
+                   json={"name": "erp", "scopes": ["orders:read"]}).json()["key"]
+    as_key = api.get("/v1/me", headers={"Authorization": f"Bearer {key}"}).json()
+    assert as_key["kind"] == "api_key" and set(as_key["permissions"]) == {"authenticated", "orders:read"}
+    assert api.get("/v1/me").status_code == 401

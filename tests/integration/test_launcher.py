@@ -60,10 +60,10 @@ def test_start_stop_restart_keeps_data(tmp_path):
     headers = {"Authorization": f"Bearer {token}"}
     created = requests.post(f"http://127.0.0.1:{port}/v1/products", headers=headers,
                             json={"name": "Persistant", "price": 1000}).json()
-    assert requests.get(f"http://127.0.0.1:{port}/app/").status_code == 200
+    assert requests.get(f"http://127.0.0.1:{port}/dashboard/").status_code == 200
     code, output = stop(first)
     assert code == 0, output
-    assert "Demo store: demo" in output and f"http://127.0.0.1:{port}/app/" in output
+    assert "Demo store: demo" in output and f"http://127.0.0.1:{port}/dashboard/" in output
     assert port_is_free(port) and all(port_is_free(p) for p in java_ports(tmp_path))
 
     second = start(port, tmp_path)

@@ -22,16 +22,16 @@ def message(event_type="order.created", **data):
     ("en", "New order #1042", "DZD 4,500"),
 ])
 def test_new_order_summary_in_each_language(language, title, total):
-    summary = summarize(message(), language, "http://127.0.0.1:8000/app/")
+    summary = summarize(message(), language, "http://127.0.0.1:8000/dashboard/")
     assert summary.title == title
     assert total in summary.body and "Amina <Benali>" in summary.body
-    assert summary.url == "http://127.0.0.1:8000/app/orders/or_7"
+    assert summary.url == "http://127.0.0.1:8000/dashboard/orders/or_7"
     assert summary.order_id == "or_7"
 
 
 def test_arabic_summary_names_the_wilaya_in_arabic():
-    assert "16 الجزائر" in summarize(message(), "ar", "http://x/app/").body
-    assert "16 Alger" in summarize(message(), "fr", "http://x/app/").body
+    assert "16 الجزائر" in summarize(message(), "ar", "http://x/dashboard/").body
+    assert "16 Alger" in summarize(message(), "fr", "http://x/dashboard/").body
 
 
 def test_status_events_say_the_new_status():
@@ -52,19 +52,19 @@ def test_money_is_whole_dinars():
 
 
 def test_owner_email_has_the_order_facts_as_text_and_html():
-    email = event_email(message(), "owner@example.dz", "Boutique Lina", "fr", "http://x/app/")
+    email = event_email(message(), "owner@example.dz", "Boutique Lina", "fr", "http://x/dashboard/")
     assert email.to == "owner@example.dz"
     assert email.subject == "Nouvelle commande n° 1042 — Boutique Lina"
-    for fact in ("#1042", "Amina <Benali>", "16 Alger", "4\u202f500 DA", "http://x/app/orders/or_7"):
+    for fact in ("#1042", "Amina <Benali>", "16 Alger", "4\u202f500 DA", "http://x/dashboard/orders/or_7"):
         assert fact in email.text
     assert 'dir="ltr"' in email.html and 'lang="fr"' in email.html
     # The customer's name is text, never markup.
     assert "Amina &lt;Benali&gt;" in email.html and "<Benali>" not in email.html
-    assert 'href="http://x/app/orders/or_7"' in email.html
+    assert 'href="http://x/dashboard/orders/or_7"' in email.html
 
 
 def test_arabic_email_is_right_to_left():
-    email = event_email(message(), "owner@example.dz", "متجر لينا", "ar", "http://x/app/")
+    email = event_email(message(), "owner@example.dz", "متجر لينا", "ar", "http://x/dashboard/")
     assert email.subject.startswith("طلب جديد رقم 1042")
     assert 'dir="rtl"' in email.html and 'lang="ar"' in email.html
     assert "text-align:right" in email.html
@@ -75,7 +75,7 @@ def test_webhook_disabled_email_names_the_endpoint():
     email = event_email({"id": "ev_2", "type": "webhook.disabled", "store_id": "st_1",
                          "data": {"id": "wh_1", "url": "https://hooks.example.dz/in",
                                   "consecutive_dead": 5}},
-                        "owner@example.dz", "Boutique", "en", "http://x/app/")
+                        "owner@example.dz", "Boutique", "en", "http://x/dashboard/")
     assert email.subject.startswith("Webhook disabled")
     assert "https://hooks.example.dz/in" in email.text and "5 times" in email.text
 

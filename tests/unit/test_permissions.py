@@ -30,7 +30,7 @@ def merchant_routes():
 
 def expected_roles(method, path):
     """The roles allowed to call a merchant route, from the rules as written."""
-    if path == "/v1/logout":
+    if path in ("/v1/logout", "/v1/me"):
         return set(ROLES)
     if path.startswith(("/v1/members", "/v1/couriers")):
         # managing members and courier accounts: owner and admin; reading: not operators
@@ -91,7 +91,7 @@ def test_an_operator_reaches_these_and_nothing_else():
     reached = {(m, shape(p)) for m, p in merchant_routes()
                if allows("session", "operator", frozenset(), required(m, p))}
     assert reached == {
-        ("POST", "/v1/logout"), ("GET", "/v1/store"), ("GET", "/v1/shipping/rates"),
+        ("POST", "/v1/logout"), ("GET", "/v1/me"), ("GET", "/v1/store"), ("GET", "/v1/shipping/rates"),
         ("GET", "/v1/products"), ("GET", "/v1/products/{}"),
         ("GET", "/v1/products/{}/variants/{}/stock/movements"),
         ("GET", "/v1/orders"), ("GET", "/v1/orders/export.csv"), ("GET", "/v1/orders/{}"),
