@@ -6,6 +6,7 @@ import io
 from typing import Any, Dict, Iterable, List, Optional
 
 from chalicelib.clock import iso
+from chalicelib.orders import states
 from chalicelib.orders.model import CallSummary, Order, TimelineEntry
 
 
@@ -37,6 +38,8 @@ def serialize_order(order: Order, geography: Any,
     wilaya = geography.wilaya(order.shipping.wilaya)
     body: Dict[str, Any] = {
         "id": order.id, "number": order.number, "status": order.status,
+        # From the one transitions table: screens offer exactly these moves.
+        "allowed_transitions": list(states.allowed(order.status)),
         "customer": {"name": order.customer_name, "phone": order.customer_phone},
         "shipping": {"wilaya": order.shipping.wilaya,
                      "wilaya_name": wilaya.name_fr if wilaya else None,

@@ -198,3 +198,12 @@ def test_another_stores_orders_are_404(api, merchant, other_merchant):
     results = api.post("/v1/orders/bulk/status", headers=other_merchant.headers,
                        json={"order_ids": [order["id"]], "status": "confirmed"}).json()["results"]
     assert results[0]["error"]["code"] == "not_found"
+
+
+def test_an_order_says_which_moves_it_allows_now(api, merchant):
+    made = product(api, merchant, stock=5)
+    order = checkout(api, merchant, made).json()
+    assert api.get(f"/v1/orders/{order['id']}", headers=merchant.headers).json()[
+        "allowed_transitions"] == ["confirmed", "cancelled"]
+    moved = move(api, merchant, order["id"], "cancelled")
+    assert moved.json()["allowed_transitions"] == []
