@@ -285,6 +285,16 @@ class Services:
             lambda *phone, **most: self.orders.orders_by_phone(*phone, **most), self.clock,
             lambda *phone, **most: self.orders.recent_carts(*phone, **most))
 
+    @cached_property
+    def rate_limits(self):
+        """API rate limits per API key and per session. Override: rate_limit_store."""
+        from chalicelib.ratelimit import store_dynamo, store_memory
+        from chalicelib.ratelimit.service import RateLimiter
+        return RateLimiter(
+            self._pick("rate_limit_store", store_dynamo.DynamoRateLimitStore,
+                       store_memory.MemoryRateLimitStore),
+            self.clock, self.settings.api_rate_limit_per_minute)
+
     # (new services: add above this line, one cached_property per area)
 
 

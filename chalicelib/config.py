@@ -65,6 +65,8 @@ class Settings:
     login_max_failures_per_email: int = 10
     login_max_failures_per_ip: int = 50
     login_window_seconds: int = 15 * 60
+    # Requests per minute per API key and per session (sliding window); 0: no limit.
+    api_rate_limit_per_minute: int = 600
     # The KDF cost is a setting so tests can run fast; production keeps the default.
     scrypt_n: int = 2 ** 14
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -105,5 +107,6 @@ class Settings:
             login_max_failures_per_email=_int(env.get("LOGIN_MAX_FAILURES_PER_EMAIL"), 10),
             login_max_failures_per_ip=_int(env.get("LOGIN_MAX_FAILURES_PER_IP"), 50),
             login_window_seconds=_int(env.get("LOGIN_WINDOW_SECONDS"), 15 * 60),
+            api_rate_limit_per_minute=_int(env.get("API_RATE_LIMIT_PER_MINUTE"), 600),
             scrypt_n=_int(env.get("SCRYPT_N"), 2 ** 14),
         )

@@ -20,10 +20,11 @@ from chalice.app import Blueprint, Chalice, Request
 
 from chalicelib.api import permissions
 from chalicelib.errors import (DomainError, Forbidden, MalformedRequest, MethodNotAllowed,
-                               PayloadTooLarge, UnsupportedMediaType,
+                               PayloadTooLarge, RateLimited, UnsupportedMediaType,
                                Unauthorized, error_body, http_status)
 from chalicelib.logs import get_logger, log
 from chalicelib.orders.model import Actor
+from chalicelib.ratelimit.model import Decision
 
 logger = get_logger("http")
 
@@ -127,6 +128,12 @@ def respond(body: Any = None, status: int = 200,
     return Response(body=text, status_code=status, headers=merged)
 
 
+def _with_headers(response: Response, headers: Optional[Mapping[str, str]]) -> Response:
+    if headers:
+        response.headers = {**headers, **(response.headers or {})}
+    return response
+
+
 def error_response(error: DomainError) -> Response:
     headers = {}
     retry_after = error.details.get("retry_after")
@@ -157,6 +164,30 @@ def authorize(req: ApiRequest, path: str) -> None:
     raise Forbidden(f"Your role ({principal.role or 'none'}) does not allow this.", **details)
 
 
+class OverRateLimit(RateLimited):
+    """A caller over its API rate limit; carries the X-RateLimit-* headers."""
+
+    def __init__(self, decision: Decision, token_kind: str) -> None:
+        holder = "API key" if token_kind == "api_key" else "session"
+        super().__init__(decision.retry_after,
+                         f"More than {decision.limit} requests a minute with this {holder}; "
+                         f"retry in {decision.retry_after} s.")
+        self.headers = decision.headers()
+
+
+def admit(req: ApiRequest) -> Optional[Mapping[str, str]]:
+    """Count the request against its caller's API rate limit (one conditional update);
+    OverRateLimit (429) when over it. Returns the X-RateLimit-* headers to send."""
+    from chalicelib.bootstrap import services
+    limiter = services().rate_limits
+    if limiter.per_minute <= 0:
+        return None
+    decision = limiter.admit(req.principal.token_hash)
+    if not decision.allowed:
+        raise OverRateLimit(decision, req.principal.token_kind)
+    return decision.headers()
+
+
 def _max_body_bytes() -> int:
     from chalicelib.bootstrap import services
     return services().settings.max_body_bytes
@@ -175,19 +206,23 @@ def route(bp: Blueprint, path: str, methods: list, *, public: bool = False,
         @functools.wraps(handler)
         def view(**params: str) -> Response:
             req = ApiRequest(bp.current_request, params, _max_body_bytes())
+            limit_headers = None
             try:
                 if not public:
+                    limit_headers = admit(req)
                     authorize(req, path)
                 result = handler(req)
+            except OverRateLimit as error:
+                return _with_headers(error_response(error), error.headers)
             except DomainError as error:
-                return error_response(error)
+                return _with_headers(error_response(error), limit_headers)
             except Exception:  # noqa: BLE001 - the one place that turns bugs into a 500
                 log(logger, logging.ERROR, "unhandled error", exc_info=True,
                     request_id=req.request_id, path=path, method=req.raw.method)
                 return internal_error_response()
             if isinstance(result, Response):
-                return result
-            return respond(result, status)
+                return _with_headers(result, limit_headers)
+            return _with_headers(respond(result, status), limit_headers)
 
         bp.route(path, methods=methods,
                  authorizer=None if public else merchant_authorizer)(view)

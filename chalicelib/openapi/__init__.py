@@ -24,7 +24,22 @@ def _merged() -> Dict[str, Any]:
             doc.setdefault("paths", {}).setdefault(path, {}).update(operations)
         for section, members in (fragment.get("components") or {}).items():
             doc.setdefault("components", {}).setdefault(section, {}).update(members)
+    _add_rate_limit_responses(doc)
     return doc
+
+
+METHODS = ("get", "put", "post", "patch", "delete")
+
+
+def _add_rate_limit_responses(doc: Dict[str, Any]) -> None:
+    """Every merchant operation (bearer auth) may answer the API rate limit's 429."""
+    for operations in doc.get("paths", {}).values():
+        for method in METHODS:
+            operation = operations.get(method)
+            if operation is None or operation.get("security") == []:
+                continue
+            operation.setdefault("responses", {}).setdefault(
+                "429", {"$ref": "#/components/responses/ApiRateLimited"})
 
 
 def document() -> Dict[str, Any]:
