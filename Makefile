@@ -54,10 +54,15 @@ lint-infra: package
 	$(VENV)/bin/cfn-lint build/sam.yaml
 	@echo "cfn-lint: build/sam.yaml passed"
 
-# Needs AWS credentials and the SAM CLI; cannot run without an AWS account.
+# Needs AWS credentials, the SAM CLI and the AWS CLI. PUBLIC_URL: the WebUrl output
+# (known after the first deploy) or your domain.
 deploy: package
 	sam deploy --template-file build/sam.yaml --stack-name $${STACK_NAME:-dzorders} \
-	  --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --resolve-s3
+	  --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --resolve-s3 \
+	  $${PUBLIC_URL:+--parameter-overrides PublicUrl=$$PUBLIC_URL}
+	bucket=$$(aws cloudformation describe-stacks --stack-name $${STACK_NAME:-dzorders} \
+	  --query "Stacks[0].Outputs[?OutputKey=='WebBucketName'].OutputValue" --output text) && \
+	aws s3 sync web/ "s3://$$bucket/" --delete
 
 bench: deps
 	$(PY) -m bench.run_all
