@@ -24,6 +24,10 @@ export const ROUTES = [
   { path: "/dashboard/settings", module: "./pages/settings.js", nav: "nav.settings" },
 ];
 
+// The menu, in the order a merchant works; ROUTES is in matching order.
+const NAV = ["/dashboard/orders", "/dashboard/orders/advanced", "/dashboard/products",
+  "/dashboard/analytics", "/dashboard/settings"];
+
 function match(pathname) {
   const clean = pathname.replace(/\/+$/, "") || "/";
   for (const route of ROUTES) {
@@ -67,7 +71,7 @@ function layout(me, activeRoute) {
   const bellSlot = h("div", { class: "bell-slot" });
   const statusSlot = h("div", { class: "status-slot" });
   const nav = h("nav", { class: "nav", "aria-label": t("nav.label") },
-    ROUTES.filter((route) => route.nav).map((route) =>
+    NAV.map((path) => ROUTES.find((route) => route.path === path)).map((route) =>
       h("a", { href: route.path, class: route.path === activePath ? "active" : "",
         "aria-current": route.path === activePath ? "page" : null }, t(route.nav))));
   const header = h("header", { class: "topbar" },
