@@ -15,6 +15,8 @@ addMessages(SHELL_MESSAGES);
 export const ROUTES = [
   { path: "/dashboard/login", module: null, public: true },
   { path: "/dashboard/accept", module: "./pages/accept.js", public: true },
+  // The address invitation emails carry (chalicelib/accounts/members.py).
+  { path: "/dashboard/accept-invite", module: "./pages/accept.js", public: true },
   { path: "/dashboard/orders/advanced", module: "./pages/calls.js", nav: "nav.calls" },
   { path: "/dashboard/orders/:id", module: "./pages/order.js", parent: "/dashboard/orders" },
   { path: "/dashboard/orders", module: "./pages/orders.js", nav: "nav.orders" },
