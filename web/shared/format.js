@@ -20,7 +20,9 @@ export function percent(basisPoints) {
 
 export function dateTime(iso) {
   if (!iso) return "—";
-  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+  // fr-DZ and ar-DZ would print 12-hour times; merchants read 24-hour ones.
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" })
+    .format(new Date(iso));
 }
 
 export function date(iso) {

@@ -51,12 +51,20 @@ export function onLanguageChange(listener) {
   return () => listeners.delete(listener);
 }
 
-/** A select that switches language for this visitor and remembers it. */
-export function languagePicker() {
+/**
+ * A select that switches language for this visitor and remembers it; `offered`
+ * limits it to a store's languages (the current one is always offered).
+ */
+export function languagePicker(offered = LANGUAGES) {
+  const codes = LANGUAGES.filter((code) => offered.includes(code) || code === current);
   const select = h("select", {
     class: "language-picker", "aria-label": "Language / Langue / اللغة",
     onchange: (event) => setLanguage(event.target.value, { remember: true }),
-  }, LANGUAGES.map((code) => h("option", { value: code, selected: code === current }, LANGUAGE_NAMES[code])));
-  onLanguageChange((lang) => { select.value = lang; });
+  }, codes.map((code) => h("option", { value: code, selected: code === current }, LANGUAGE_NAMES[code])));
+  // Screens rebuild their header: a picker gone from the page stops listening.
+  const stop = onLanguageChange((lang) => {
+    if (!select.isConnected) { stop(); return; }
+    select.value = lang;
+  });
   return select;
 }

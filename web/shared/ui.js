@@ -66,9 +66,10 @@ export async function loadInto(container, load, render) {
 export function showFormErrors(form, error) {
   clearFormErrors(form);
   let marked = false;
+  const unplaced = [];
   for (const [name, message] of Object.entries(error.fields || {})) {
     const field = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
-    if (!field) continue;
+    if (!field) { unplaced.push(message); continue; }
     marked = true;
     field.classList.add("invalid");
     const key = `field_error.${name}`;
@@ -77,9 +78,10 @@ export function showFormErrors(form, error) {
     const input = field.querySelector("input, select, textarea");
     if (input) input.setAttribute("aria-invalid", "true");
   }
+  // Whatever no field on this form can show goes to the form's summary.
   const summary = form.querySelector(".form-error");
-  if (summary && (!marked || !Object.keys(error.fields || {}).length)) {
-    mount(summary, errorText(error));
+  if (summary && (!marked || unplaced.length)) {
+    mount(summary, marked ? unplaced.join(" ") : errorText(error));
     summary.classList.remove("hidden");
   }
   const first = form.querySelector(".invalid input, .invalid select, .invalid textarea");
