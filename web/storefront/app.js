@@ -111,7 +111,7 @@ function footer(store) {
 function buildFrame() {
   const main = h("main", { id: "main", class: "sf-main sf-wrap", tabindex: "-1" });
   const header = h("header", { class: "sf-header" }, h("div", { class: "sf-wrap sf-header-inner" },
-    brand(state.store), h("div", { class: "sf-header-end" }, languagePicker(), cartLink())));
+    brand(state.store), h("div", { class: "sf-header-end" }, languagePicker(state.store.languages || undefined), cartLink())));
   mount(root(), header, main, footer(state.store));
   return { main };
 }
