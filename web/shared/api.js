@@ -26,12 +26,16 @@ export class Api {
     this.onUnauthorized = onUnauthorized;
   }
 
-  async request(method, path, { body, query, idempotencyKey, signal, raw = false } = {}) {
+  /**
+   * `raw` returns the fetch Response (files: CSV, PDF); `accept` names what a file
+   * route answers, since API Gateway picks binary answers by the Accept header.
+   */
+  async request(method, path, { body, query, idempotencyKey, signal, raw = false, accept = "application/json" } = {}) {
     const url = new URL(this.base + path, location.origin);
     for (const [name, value] of Object.entries(query || {})) {
       if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, value);
     }
-    const headers = { Accept: "application/json" };
+    const headers = { Accept: accept };
     const token = this.getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
