@@ -163,7 +163,13 @@ export async function render() {
       mount(root, spinner());
       try { await loadMe(); } catch (error) {
         if (error.status === 401) return;          // the client is sending them to login
-        return mount(root, errorState(error, () => render()));
+        // Opened offline (the service worker served the shell): say so, and come
+        // back by itself once the network does.
+        const statusSlot = h("div", { class: "status-slot" });
+        mount(root, statusSlot, h("main", { class: "main public" }, errorState(error, () => render())));
+        import("./pwa.js").then((pwa) => pwa.startPwa(statusSlot, { api, navigate, me: null, unreachable: error.isNetwork }))
+          .catch((failure) => console.error(failure));
+        return;
       }
       if (state.me.store.languages && !localStorage.getItem("dzorders.language")) {
         setLanguage(initialLanguage(state.me.store.languages[0]), { notify: false });
