@@ -101,6 +101,13 @@ class ContractRequestHandler(ChaliceRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass   # the app logs what matters, as structured lines
 
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            # A browser that navigated away mid-answer: nothing to tell anyone.
+            self.close_connection = True
+
     def _send_error_response(self, error: LocalGatewayException) -> None:
         status, body = _gateway_error(error)
         headers = {"Content-Type": "application/json",
