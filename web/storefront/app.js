@@ -153,6 +153,18 @@ export async function render() {
     current: () => renderId === state.renderId,
     retry: () => render(),
   };
+  /** The store's products, or null once the page shows the failure (with a retry)
+   *  or the visitor has gone elsewhere meanwhile. */
+  ctx.products = async () => {
+    let products;
+    try {
+      products = await state.catalog.products();
+    } catch (error) {
+      if (ctx.current()) mount(main, errorState(error, ctx.retry));
+      return null;
+    }
+    return ctx.current() ? products : null;
+  };
   ctx.title("");
   try {
     const page = await import(found.route.module);

@@ -4,7 +4,6 @@
 import { h, mount } from "/shared/dom.js";
 import { t } from "/shared/i18n.js";
 import { money } from "/shared/format.js";
-import { errorState } from "/shared/ui.js";
 import { cartLines, itemsTotal, productTile, variantLabel } from "../catalog.js";
 import { MAX_QUANTITY } from "../cart.js";
 import { icon } from "../icons.js";
@@ -55,13 +54,8 @@ function view(ctx, products) {
 
 export default async function cartPage(ctx) {
   ctx.title(t("cart.title"));
-  let products;
-  try {
-    products = await ctx.catalog.products();
-  } catch (error) {
-    return mount(ctx.main, errorState(error, ctx.retry));
-  }
-  if (!ctx.current()) return;
+  const products = await ctx.products();
+  if (!products) return;
   const draw = () => mount(ctx.main, view(ctx, products));
   draw();
   return ctx.cart.onChange(draw);

@@ -2,7 +2,6 @@
 // and its products as cards. A card is one link: the whole card is the tap target.
 import { h, mount } from "/shared/dom.js";
 import { t } from "/shared/i18n.js";
-import { errorState } from "/shared/ui.js";
 import { priceLabel, productTile } from "../catalog.js";
 import { icon } from "../icons.js";
 import { cartBar } from "./cart-bar.js";
@@ -29,13 +28,8 @@ function card(ctx, product) {
 }
 
 export default async function home(ctx) {
-  let products;
-  try {
-    products = await ctx.catalog.products();
-  } catch (error) {
-    return mount(ctx.main, errorState(error, ctx.retry));
-  }
-  if (!ctx.current()) return;
+  const products = await ctx.products();
+  if (!products) return;
   // In-stock products first: a customer scrolling on a phone sees what they can buy.
   const sorted = [...products].sort((a, b) => Number(b.in_stock) - Number(a.in_stock));
   const { bar, stop } = cartBar(ctx, products);

@@ -3,7 +3,6 @@
 import { h, mount } from "/shared/dom.js";
 import { t } from "/shared/i18n.js";
 import { money } from "/shared/format.js";
-import { errorState } from "/shared/ui.js";
 import { optionAxes, optionLabel, priceLabel, productTile } from "../catalog.js";
 import { MAX_QUANTITY } from "../cart.js";
 import { choose, chosenVariant, initialChoice, valueState } from "../variants.js";
@@ -41,13 +40,8 @@ function gone(ctx) {
 }
 
 export default async function productPage(ctx) {
-  let products;
-  try {
-    products = await ctx.catalog.products();
-  } catch (error) {
-    return mount(ctx.main, errorState(error, ctx.retry));
-  }
-  if (!ctx.current()) return;
+  const products = await ctx.products();
+  if (!products) return;
   const product = products.find((candidate) => candidate.id === ctx.params.id);
   if (!product) return gone(ctx);
   ctx.title(product.name);
