@@ -44,13 +44,16 @@ def me(req: ApiRequest):
         found = services().members.find(principal.store_id, principal.actor_id)
         member = found and {"id": found.id, "email": found.email, "name": found.name,
                             "role": found.role}
+    held = permissions.holds(principal.token_kind, principal.role, principal.scopes)
     return {
         "member": member or {"id": principal.actor_id, "email": None,
                              "name": principal.actor_name, "role": principal.role},
         "kind": principal.token_kind,
-        "permissions": sorted(permissions.holds(principal.token_kind, principal.role,
-                                                principal.scopes)),
+        "permissions": sorted(held),
         "store": accounts.serialize_store(accounts.get_store(principal.store_id)),
+        # Operators ship orders but may not read courier accounts: the names suffice.
+        "couriers": (services().couriers.shipping_choices(principal.store_id)
+                     if "orders:write" in held else []),
     }
 
 

@@ -78,6 +78,12 @@ class CourierService:
     def accounts(self, store_id: str) -> List[Dict[str, Any]]:
         return [self._view(record) for record in self._accounts.list(store_id)]
 
+    def shipping_choices(self, store_id: str) -> List[Dict[str, str]]:
+        """The couriers this store has set up, by code and name only: what anyone who
+        may ship an order needs to pick one, without the accounts' settings."""
+        return [{"code": record.code, "name": self._spec(record.code).name}
+                for record in self._accounts.list(store_id)]
+
     def account(self, store_id: str, code: str) -> Dict[str, Any]:
         return self._view(self._record(store_id, code))
 

@@ -103,3 +103,25 @@ def test_a_refused_parcel_shows_the_couriers_words(api, new_page, ecotrack):
     page.locator(".ship-form").wait_for()
     assert page.locator(".timeline li.failed[data-event='shipment_failed']").count() == 1
     assert page.script_errors == []
+
+
+def test_an_operator_ships_with_the_stores_courier(api, new_page, ecotrack):
+    """Operators may not read courier accounts, yet they ship: the order page offers
+    the couriers the store set up, named by GET /v1/me."""
+    from tests.e2e.test_team_api import join
+    fake, accounts = ecotrack
+    merchant = signup(api)
+    set_up_ecotrack(api, merchant, fake, accounts)
+    order = confirmed_order(api, merchant)
+    _, headers = join(api, merchant, "operator", name="Samir")
+    assert api.get("/v1/couriers", headers=headers).status_code == 403
+    page = new_page(session={"token": headers["Authorization"].split()[1], "expires_at": None})
+    page.goto(f"/dashboard/orders/{order['id']}")
+    form = page.locator(".ship-form")
+    form.locator("select[name=courier] option[value=ecotrack]").wait_for(state="attached")
+    form.locator("select[name=courier]").select_option("ecotrack")
+    form.get_by_role("button", name="Envoyer au transporteur").click()
+    page.locator(".shipping .tracking-number").wait_for(timeout=60_000)
+    requested = page.locator(".timeline li[data-event='shipment_requested'] .actor")
+    assert requested.inner_text() == "Équipe · Samir"
+    assert page.script_errors == []

@@ -157,6 +157,7 @@ def test_me_names_the_member_their_permissions_and_store(api, merchant):
     assert body["kind"] == "session" and body["store"]["slug"] == merchant.store["slug"]
     assert {"orders:write", "members:write", "authenticated"} <= set(body["permissions"])
     assert body["store"]["storefront_url"].endswith(f"/s/{merchant.store['slug']}/")
+    assert body["couriers"] == []
     key = api.post("/v1/api-keys", headers=merchant.headers,
                    json={"name": "erp", "scopes": ["orders:read"]}).json()["key"]
     as_key = api.get("/v1/me", headers={"Authorization": f"Bearer {key}"}).json()

@@ -128,7 +128,7 @@ export function shippingSection(ctx, initial, { onOrder }) {
       deskField.classList.toggle("hidden", courier.value === "manual" || !(order.shipping && order.shipping.delivery_type === "stop_desk"));
     };
     courier.addEventListener("change", showFor);
-    couriers = couriers || usableCouriers(ctx.api);
+    couriers = couriers || usableCouriers(ctx.api, ctx.me);
     couriers.then((list) => {
       mount(courier, list.map((c) => h("option", { value: c.code }, c.name)));
       hint.classList.toggle("hidden", list.some((c) => c.code !== "manual"));

@@ -70,7 +70,7 @@ export function bulkBar(ctx, { selected, clear, onDone }) {
       moves.length ? h("div", { class: "bulk-group" }, status, apply) : null,
     ];
     if (orders.some((o) => SHIPPABLE.includes(o.status))) {
-      couriers = couriers || usableCouriers(ctx.api).catch(() => [{ code: "manual", name: t("orders.courier.manual") }]);
+      couriers = couriers || usableCouriers(ctx.api, ctx.me).catch(() => [{ code: "manual", name: t("orders.courier.manual") }]);
       const choice = h("select", { class: "bulk-courier", "aria-label": t("orders.bulk.ship") });
       couriers.then((list) => mount(choice, list.map((c) => h("option", { value: c.code }, c.name))));
       const ship = h("button", { type: "button", class: "btn btn-small", onclick: () => {
