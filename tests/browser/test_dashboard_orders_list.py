@@ -132,6 +132,24 @@ def test_more_pages_come_from_next_cursor(api, new_page):
     assert page.script_errors == []
 
 
+def test_a_new_order_is_offered_above_the_list_without_a_reload(api, new_page):
+    merchant = signup(api)
+    item = product(api, merchant, stock=50)
+    first = place(api, merchant, item, "Client 1")
+    page = new_page(session=session_of(merchant))
+    page.goto("/dashboard/orders")
+    expect_numbers(page, [first["number"]])
+    page.evaluate("window.sameDocument = true")
+    second = place(api, merchant, item, "Client 2")
+    offer = page.get_by_role("button", name="1 nouvelle(s) commande(s) : afficher")
+    offer.wait_for(timeout=30_000)
+    expect_numbers(page, [first["number"]])         # nothing moved under the merchant's eyes
+    offer.click()
+    expect_numbers(page, newest_first([first, second]))
+    assert page.evaluate("window.sameDocument") is True
+    assert page.script_errors == []
+
+
 def test_csv_export_has_the_filtered_orders(api, new_page):
     merchant, _, orders = store_with_orders(api)
     page = new_page(session=session_of(merchant))

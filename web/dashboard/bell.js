@@ -98,6 +98,7 @@ async function refresh() {
     feed.unread = page.unread_count;
     feed.loaded = true;
     if (fresh.some(rings)) ring();
+    fresh.forEach(announce);
     render();
   } catch (error) {
     if (error.status === 401 || error.status === 403) stopLive();
@@ -109,7 +110,13 @@ function receive(item) {
   feed.items.unshift(item);
   if (!item.read) feed.unread += 1;
   if (rings(item)) ring();
+  announce(item);
   render();
+}
+
+/** Tell the open screen (the orders list offers to show a new order). */
+function announce(item) {
+  window.dispatchEvent(new CustomEvent("dzorders:notification", { detail: item }));
 }
 
 function rings(item) { return !item.read && (item.sound || soundTypes().includes(item.type)); }

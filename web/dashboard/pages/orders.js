@@ -20,6 +20,7 @@ addMessages({
     "orders.more_items": "+{n} autre(s)", "orders.load_more": "Afficher plus", "orders.shown": "{n} commande(s) affichée(s)",
     "orders.empty": "Aucune commande pour l'instant. Elles apparaîtront ici dès la première commande de votre boutique.",
     "orders.empty_filtered": "Aucune commande ne correspond à ces filtres.",
+    "orders.new_arrivals": "{n} nouvelle(s) commande(s) : afficher",
   },
   ar: {
     "orders.title": "الطلبات", "orders.tab.all": "الكل", "orders.tabs": "الحالة",
@@ -32,6 +33,7 @@ addMessages({
     "orders.more_items": "+{n} أخرى", "orders.load_more": "عرض المزيد", "orders.shown": "{n} طلب معروض",
     "orders.empty": "لا توجد طلبات بعد. ستظهر هنا مع أول طلب في متجرك.",
     "orders.empty_filtered": "لا توجد طلبات تطابق هذه الفلاتر.",
+    "orders.new_arrivals": "طلبات جديدة ({n}): عرض",
   },
   en: {
     "orders.title": "Orders", "orders.tab.all": "All", "orders.tabs": "Status",
@@ -44,6 +46,7 @@ addMessages({
     "orders.more_items": "+{n} more", "orders.load_more": "Show more", "orders.shown": "{n} order(s) shown",
     "orders.empty": "No orders yet. They will show here with your store's first order.",
     "orders.empty_filtered": "No orders match these filters.",
+    "orders.new_arrivals": "{n} new order(s): show",
   },
 });
 
@@ -89,6 +92,7 @@ export default async function ordersPage(ctx) {
   const writable = can(ctx, "orders:write");
 
   const list = h("div", { class: "orders-list" });
+  const fresh = h("div", { class: "new-orders-slot", role: "status", "aria-live": "polite" });
   const results = h("div", { class: "bulk-results-slot" });
   const bulk = writable ? bulkBar(ctx, {
     selected: () => state.items.filter((o) => state.selected.has(o.id)),
@@ -247,7 +251,20 @@ export default async function ordersPage(ctx) {
       reset),
     bulk ? bulk.element : null,
     results,
+    fresh,
     list));
+  // New orders announced by the bell: offered above the list, not pushed into it
+  // under the merchant's cursor.
+  const arrivals = new Set();
+  const onNotification = (event) => {
+    const item = event.detail || {};
+    if (item.type !== "order.created" || state.items.some((order) => order.id === item.order_id)) return;
+    arrivals.add(item.order_id || item.id);
+    mount(fresh, h("button", { type: "button", class: "btn btn-small new-orders", onclick: () => {
+      arrivals.clear(); mount(fresh); load();
+    } }, t("orders.new_arrivals", { n: arrivals.size })));
+  };
+  window.addEventListener("dzorders:notification", onNotification);
   await load();
-  return () => { state.loadId += 1; };
+  return () => { state.loadId += 1; window.removeEventListener("dzorders:notification", onNotification); };
 }
