@@ -143,9 +143,13 @@ class ContractRequestHandler(ChaliceRequestHandler):
             status, body = GATEWAY_ERRORS["not_found"]
             return self._send_http_response(status, {"Content-Type": "application/json"}, body)
         headers = {"Content-Type": found.content_type, "Cache-Control": found.cache_control,
-                   "X-Content-Type-Options": "nosniff"}
-        body = b"" if self.command == "HEAD" else found.path.read_bytes()
-        self._send_http_response(200, headers, body)
+                   "X-Content-Type-Options": "nosniff", "Vary": "Accept-Encoding"}
+        body = found.path.read_bytes()
+        # Compressed as the CDN does (its Compress option): a phone downloads a quarter.
+        if static.compressible(found) and "gzip" in self.headers.get("accept-encoding", ""):
+            body = static.gzipped(found.path, body)
+            headers["Content-Encoding"] = "gzip"
+        self._send_http_response(200, headers, b"" if self.command == "HEAD" else body)
 
 
 def make_server(app: Chalice, port: int, host: str = LOOPBACK) -> LocalDevServer:

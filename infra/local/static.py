@@ -14,6 +14,8 @@ cached for an hour, so a slow mobile connection fetches them once per visit.
 """
 from __future__ import annotations
 
+import functools
+import gzip
 import mimetypes
 import re
 from dataclasses import dataclass
@@ -82,3 +84,18 @@ def resolve(path: str, host: str = "") -> Optional[StaticFile]:
 def owns(path: str, host: str = "") -> bool:
     """True when the path belongs to web/ (answered from files or with a 404)."""
     return web_key(path, host) is not None
+
+
+def compressible(found: StaticFile) -> bool:
+    return found.content_type.startswith(("text/", "application/json", "application/manifest",
+                                          "image/svg"))
+
+
+@functools.lru_cache(maxsize=256)
+def _gzip(path: Path, mtime_ns: int, body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=6, mtime=0)
+
+
+def gzipped(path: Path, body: bytes) -> bytes:
+    """The file compressed, remembered until it changes on disk."""
+    return _gzip(path, path.stat().st_mtime_ns, body)

@@ -59,5 +59,8 @@ def test_old_address_and_root_lead_to_the_dashboard_and_unknown_files_are_404(we
     assert page.headers["Cache-Control"] == "no-cache"
     script = requests.get(web + "/shared/api.js", timeout=10)
     assert script.status_code == 200 and script.headers["Content-Type"].startswith("text/javascript")
+    assert script.headers["Content-Encoding"] == "gzip" and "export class Api" in script.text
+    plain = requests.get(web + "/shared/api.js", headers={"Accept-Encoding": "identity"}, timeout=10)
+    assert "Content-Encoding" not in plain.headers and plain.content == script.content
     assert requests.get(web + "/dashboard/nothing-here.js", timeout=10).status_code == 404
     assert requests.get(web + "/shared/../app.py", timeout=10).status_code == 404
