@@ -68,3 +68,9 @@ export function languagePicker(offered = LANGUAGES) {
   });
   return select;
 }
+
+/** Keys some language lacks, per language: a test holds every screen to all three. */
+export function missingTranslations() {
+  const keys = new Set(LANGUAGES.flatMap((lang) => Object.keys(messages[lang])));
+  return Object.fromEntries(LANGUAGES.map((lang) => [lang, [...keys].filter((key) => !(key in messages[lang])).sort()]));
+}
