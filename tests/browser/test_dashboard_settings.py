@@ -145,6 +145,19 @@ def test_webhook_create_shows_the_secret_once_and_test_ping_is_logged(api, web, 
     page.reload()
     page.locator(".hook-card").wait_for()
     expect(page.locator(".secret-box")).to_have_count(0)
+
+    # Edit: a bad URL is said next to its field, a good change is saved.
+    page.locator(".hook-card").get_by_role("button", name="Modifier").click()
+    edit = page.locator("form.hook-edit")
+    edit.locator("input[name=url]").fill("http://example.dz/hook")
+    edit.get_by_role("button", name="Enregistrer").click()
+    expect(edit.locator("[data-field=url] .error")).to_be_visible()
+    edit.locator("input[name=url]").fill(f"{web}/v1/health?erp=2")
+    edit.locator("input[name=events][value='order.call_logged']").uncheck()
+    edit.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(".hook-card .hook-url")).to_have_text(f"{web}/v1/health?erp=2")
+    [changed] = api.get("/v1/webhooks", headers=merchant.headers).json()["items"]
+    assert changed["url"] == f"{web}/v1/health?erp=2" and "order.call_logged" not in changed["events"]
     assert page.script_errors == []
 
 

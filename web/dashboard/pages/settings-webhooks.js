@@ -13,7 +13,7 @@ export const EVENTS = ["order.created", "order.confirmed", "order.processing", "
 addMessages({
   fr: {
     "settings.webhooks.lead": "Recevez chaque événement de commande sur votre serveur (Standard Webhooks, signés HMAC-SHA256).",
-    "settings.webhooks.new": "Nouvel endpoint", "settings.webhooks.url": "URL (https)", "settings.webhooks.description": "Description (facultatif)",
+    "settings.webhooks.edit": "Modifier", "settings.webhooks.new": "Nouvel endpoint", "settings.webhooks.url": "URL (https)", "settings.webhooks.description": "Description (facultatif)",
     "settings.webhooks.events": "Événements", "settings.webhooks.all": "Tout cocher", "settings.webhooks.create": "Créer l'endpoint",
     "settings.webhooks.secret": "Secret de signature", "settings.webhooks.enabled": "Actif", "settings.webhooks.disabled": "Désactivé",
     "settings.webhooks.disabled_dead": "Désactivé après 5 échecs consécutifs", "settings.webhooks.enable": "Réactiver", "settings.webhooks.pause": "Mettre en pause",
@@ -30,7 +30,7 @@ addMessages({
   },
   ar: {
     "settings.webhooks.lead": "استقبل كل حدث طلب على خادمك (Standard Webhooks، موقعة بـ HMAC-SHA256).",
-    "settings.webhooks.new": "عنوان جديد", "settings.webhooks.url": "الرابط (https)", "settings.webhooks.description": "وصف (اختياري)",
+    "settings.webhooks.edit": "تعديل", "settings.webhooks.new": "عنوان جديد", "settings.webhooks.url": "الرابط (https)", "settings.webhooks.description": "وصف (اختياري)",
     "settings.webhooks.events": "الأحداث", "settings.webhooks.all": "تحديد الكل", "settings.webhooks.create": "إنشاء العنوان",
     "settings.webhooks.secret": "سر التوقيع", "settings.webhooks.enabled": "مُفعّل", "settings.webhooks.disabled": "مُعطّل",
     "settings.webhooks.disabled_dead": "عُطّل بعد 5 إخفاقات متتالية", "settings.webhooks.enable": "إعادة التفعيل", "settings.webhooks.pause": "إيقاف مؤقت",
@@ -47,7 +47,7 @@ addMessages({
   },
   en: {
     "settings.webhooks.lead": "Receive every order event on your server (Standard Webhooks, HMAC-SHA256 signed).",
-    "settings.webhooks.new": "New endpoint", "settings.webhooks.url": "URL (https)", "settings.webhooks.description": "Description (optional)",
+    "settings.webhooks.edit": "Edit", "settings.webhooks.new": "New endpoint", "settings.webhooks.url": "URL (https)", "settings.webhooks.description": "Description (optional)",
     "settings.webhooks.events": "Events", "settings.webhooks.all": "Select all", "settings.webhooks.create": "Create endpoint",
     "settings.webhooks.secret": "Signing secret", "settings.webhooks.enabled": "Active", "settings.webhooks.disabled": "Disabled",
     "settings.webhooks.disabled_dead": "Disabled after 5 consecutive failures", "settings.webhooks.enable": "Enable again", "settings.webhooks.pause": "Pause",
@@ -71,7 +71,7 @@ export default async function webhooksSection(container, ctx) {
     ? page.items.map((hook) => hookCard(hook, ctx, reload, secretSlot))
     : h("p", { class: "empty" }, t("settings.webhooks.none"))));
   mount(container, h("p", { class: "muted" }, t("settings.webhooks.lead")),
-    createForm(ctx, reload, secretSlot), secretSlot, list);
+    hookForm(ctx, reload, secretSlot), secretSlot, list);
   await reload();
 }
 
@@ -84,36 +84,49 @@ function eventChoices(selected = []) {
   return { element, value: () => boxes.filter((box) => box.checked).map((box) => box.value) };
 }
 
-function createForm(ctx, reload, secretSlot) {
-  const url = h("input", { type: "url", name: "url", placeholder: "https://shop.example.dz/hooks/dzorders", dir: "ltr", id: "hook-url", required: true });
-  const description = h("input", { type: "text", name: "description", maxlength: 200, id: "hook-description" });
-  const events = eventChoices(["order.created", "order.confirmed", "order.shipped", "order.delivered", "order.cancelled"]);
-  const submit = h("button", { type: "submit", class: "btn btn-primary" }, t("settings.webhooks.create"));
-  const form = h("form", { class: "card hook-create", novalidate: true, onsubmit: async (event) => {
+/** The endpoint form: creates one, or (with `hook`) changes its URL, events and description. */
+function hookForm(ctx, reload, secretSlot, hook = null) {
+  const editing = Boolean(hook);
+  const suffix = editing ? `-${hook.id}` : "";
+  const url = h("input", { type: "url", name: "url", placeholder: "https://shop.example.dz/hooks/dzorders", dir: "ltr",
+    id: `hook-url${suffix}`, required: true, value: editing ? hook.url : "" });
+  const description = h("input", { type: "text", name: "description", maxlength: 200, id: `hook-description${suffix}`,
+    value: editing ? hook.description || "" : "" });
+  const events = eventChoices(editing ? hook.events
+    : ["order.created", "order.confirmed", "order.shipped", "order.delivered", "order.cancelled"]);
+  const submit = h("button", { type: "submit", class: "btn btn-primary" },
+    editing ? t("settings.save") : t("settings.webhooks.create"));
+  const form = h("form", { class: ["card", editing ? "hook-edit" : "hook-create"], novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
     clearFormErrors(form);
     submit.disabled = true;
     try {
       const body = { url: url.value.trim(), events: events.value() };
-      if (description.value.trim()) body.description = description.value.trim();
-      const created = await ctx.api.post("/v1/webhooks", body);
-      mount(secretSlot, secretBox(created.secret, `${t("settings.webhooks.secret")} — ${created.url}`));
-      url.value = ""; description.value = "";
+      if (description.value.trim() || editing) body.description = description.value.trim();
+      if (editing) {
+        await ctx.api.patch(`/v1/webhooks/${encodeURIComponent(hook.id)}`, body);
+        toast(t("settings.saved"), "ok");
+      } else {
+        const created = await ctx.api.post("/v1/webhooks", body);
+        mount(secretSlot, secretBox(created.secret, `${t("settings.webhooks.secret")} — ${created.url}`));
+        url.value = ""; description.value = "";
+      }
       await reload();
-      secretSlot.scrollIntoView({ block: "nearest" });
+      if (!editing) secretSlot.scrollIntoView({ block: "nearest" });
     } catch (error) {
       showFormErrors(form, error);
     } finally {
       submit.disabled = false;
     }
   } },
-  h("h2", { class: "section-title" }, t("settings.webhooks.new")),
+  h("h2", { class: "section-title" }, editing ? t("settings.webhooks.edit") : t("settings.webhooks.new")),
   h("div", { class: "form-error notice notice-error hidden", role: "alert" }),
   h("div", { class: "grid-2" },
     h("div", { class: "field", dataset: { field: "url" } }, h("label", { for: url.id }, t("settings.webhooks.url")), url),
     h("div", { class: "field", dataset: { field: "description" } }, h("label", { for: description.id }, t("settings.webhooks.description")), description)),
   events.element,
-  h("div", { class: "row" }, submit));
+  h("div", { class: "row" }, submit,
+    editing ? h("button", { type: "button", class: "btn", onclick: () => reload() }, t("settings.cancel")) : null));
   return form;
 }
 
@@ -151,6 +164,9 @@ function hookCard(hook, ctx, reload, secretSlot) {
         if (!log.classList.contains("hidden")) deliveries(log, hook, ctx, say);
       }),
       logButton,
+      h("button", { type: "button", class: "btn btn-small", onclick: (event) => {
+        event.currentTarget.closest(".hook-card").replaceWith(hookForm(ctx, reload, secretSlot, hook));
+      } }, t("settings.webhooks.edit")),
       hook.enabled
         ? act(t("settings.webhooks.pause"), async () => { await ctx.api.patch(path, { enabled: false }); await reload(); })
         : act(t("settings.webhooks.enable"), async () => { await ctx.api.post(`${path}/enable`); toast(t("settings.saved"), "ok"); await reload(); }, "btn-primary"),
