@@ -95,3 +95,37 @@ def shoot(page, name: str) -> Path:
 def session_of(merchant) -> dict:
     """The dashboard's stored session for a merchant signed up through the API."""
     return {"token": merchant.token, "expires_at": None}
+
+
+@pytest.fixture
+def sandbox_courier(api):
+    """sandbox_courier(code, merchant) -> that courier's fake (infra/local/couriers),
+    set up as the merchant's account with its callbacks aimed at this server. The
+    accounts are removed and the fakes stopped after the test, so no schedule keeps
+    polling a courier that is gone."""
+    import requests
+    from urllib.parse import urlsplit
+    from infra.local.couriers import fake_class
+    started, configured = {}, []
+
+    def set_up(code, merchant):
+        fake = started.get(code) or fake_class(code)().start()
+        started[code] = fake
+        answer = api.put(f"/v1/couriers/{code}", headers=merchant.headers, json={
+            "credentials": dict(fake.SANDBOX_CREDENTIALS),
+            "settings": {"base_url": fake.base_url, "sender_wilaya": 16}})
+        assert answer.status_code == 200, answer.text
+        configured.append((merchant, code))
+        callback = answer.json()["callback_url"]
+        if callback:
+            aimed = requests.post(f"{fake.origin}/_control/webhook", timeout=10, json={
+                "url": api.base_url + urlsplit(callback).path,
+                "secret": fake.SANDBOX_CREDENTIALS.get("webhook_secret")})
+            assert aimed.status_code == 200, aimed.text
+        return fake
+
+    yield set_up
+    for merchant, code in configured:
+        api.delete(f"/v1/couriers/{code}", headers=merchant.headers)
+    for fake in started.values():
+        fake.stop()

@@ -2,10 +2,8 @@
 fake server) that makes the parcel and its label, and a courier refusal in its own words."""
 from __future__ import annotations
 
-import pytest
 import requests
 
-from infra.local.couriers import fake_class
 from tests.browser.conftest import session_of
 from tests.browser.test_dashboard_orders_list import place
 from tests.e2e.conftest import signup
@@ -16,23 +14,6 @@ def confirmed_order(api, merchant, **extra):
     order = place(api, merchant, product(api, merchant, stock=5, name="Jebba kabyle"), **extra)
     assert move(api, merchant, order["id"], "confirmed").status_code == 200
     return order
-
-
-@pytest.fixture
-def ecotrack(api):
-    fake = fake_class("ecotrack")().start()
-    accounts = []
-    yield fake, accounts
-    for merchant in accounts:
-        api.delete("/v1/couriers/ecotrack", headers=merchant.headers)
-    fake.stop()
-
-
-def set_up_ecotrack(api, merchant, fake, accounts):
-    answer = api.put("/v1/couriers/ecotrack", headers=merchant.headers, json={
-        "credentials": dict(fake.SANDBOX_CREDENTIALS), "settings": {"base_url": fake.base_url, "sender_wilaya": 16}})
-    assert answer.status_code == 200, answer.text
-    accounts.append(merchant)
 
 
 def test_manual_shipment_with_a_tracking_number(api, new_page):
@@ -53,10 +34,9 @@ def test_manual_shipment_with_a_tracking_number(api, new_page):
     assert page.script_errors == []
 
 
-def test_sandbox_courier_makes_the_parcel_and_its_label(api, new_page, ecotrack):
-    fake, accounts = ecotrack
+def test_sandbox_courier_makes_the_parcel_and_its_label(api, new_page, sandbox_courier):
     merchant = signup(api)
-    set_up_ecotrack(api, merchant, fake, accounts)
+    fake = sandbox_courier("ecotrack", merchant)
     order = confirmed_order(api, merchant)
     page = new_page(session=session_of(merchant))
     page.goto(f"/dashboard/orders/{order['id']}")
@@ -82,10 +62,9 @@ def test_sandbox_courier_makes_the_parcel_and_its_label(api, new_page, ecotrack)
     assert page.script_errors == []
 
 
-def test_a_refused_parcel_shows_the_couriers_words(api, new_page, ecotrack):
-    fake, accounts = ecotrack
+def test_a_refused_parcel_shows_the_couriers_words(api, new_page, sandbox_courier):
     merchant = signup(api)
-    set_up_ecotrack(api, merchant, fake, accounts)
+    fake = sandbox_courier("ecotrack", merchant)
     order = confirmed_order(api, merchant)
     page = new_page(session=session_of(merchant))
     page.goto(f"/dashboard/orders/{order['id']}")
@@ -105,13 +84,12 @@ def test_a_refused_parcel_shows_the_couriers_words(api, new_page, ecotrack):
     assert page.script_errors == []
 
 
-def test_an_operator_ships_with_the_stores_courier(api, new_page, ecotrack):
+def test_an_operator_ships_with_the_stores_courier(api, new_page, sandbox_courier):
     """Operators may not read courier accounts, yet they ship: the order page offers
     the couriers the store set up, named by GET /v1/me."""
     from tests.e2e.test_team_api import join
-    fake, accounts = ecotrack
     merchant = signup(api)
-    set_up_ecotrack(api, merchant, fake, accounts)
+    sandbox_courier("ecotrack", merchant)
     order = confirmed_order(api, merchant)
     _, headers = join(api, merchant, "operator", name="Samir")
     assert api.get("/v1/couriers", headers=headers).status_code == 403

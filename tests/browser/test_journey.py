@@ -6,24 +6,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import pytest
 import requests
 
-from infra.local.couriers import fake_class
 from infra.local.pump import wait_until
 from tests.browser.conftest import PHONE, session_of, shoot
 from tests.browser.test_storefront import dress, fill_checkout, first_commune, store_path
 from tests.e2e.conftest import signup
-
-
-@pytest.fixture
-def yalidine(api):
-    fake = fake_class("yalidine")().start()
-    configured = []
-    yield fake, configured
-    for merchant in configured:
-        api.delete("/v1/couriers/yalidine", headers=merchant.headers)
-    fake.stop()
 
 
 def control(fake, name, **body):
@@ -31,21 +19,9 @@ def control(fake, name, **body):
     assert answer.status_code == 200, answer.text
 
 
-def ship_with(api, merchant, fake):
-    account = api.put("/v1/couriers/yalidine", headers=merchant.headers, json={
-        "credentials": dict(fake.SANDBOX_CREDENTIALS),
-        "settings": {"base_url": fake.base_url, "sender_wilaya": 16}})
-    assert account.status_code == 200, account.text
-    # The courier calls back on this test server's port.
-    callback = api.base_url + urlsplit(account.json()["callback_url"]).path
-    control(fake, "webhook", url=callback, secret=fake.SANDBOX_CREDENTIALS.get("webhook_secret"))
-
-
-def test_from_the_storefront_in_arabic_to_delivered_in_the_dashboard(api, new_page, yalidine):
-    fake, configured = yalidine
+def test_from_the_storefront_in_arabic_to_delivered_in_the_dashboard(api, new_page, sandbox_courier):
     merchant = signup(api)
-    ship_with(api, merchant, fake)
-    configured.append(merchant)
+    fake = sandbox_courier("yalidine", merchant)
     product = dress(api, merchant, name="جبة قبائلية مطرزة")
     commune = first_commune(api, 16)
 

@@ -106,20 +106,8 @@ def snap(page, name: str) -> None:
         page.set_viewport_size(size)
 
 
-@pytest.fixture(scope="module")
-def ecotrack():
-    """A courier with stop desks (the fake speaks ecotrack's API on loopback)."""
-    from infra.local.couriers import fake_class
-    fake = fake_class("ecotrack")().start()
-    yield fake
-    fake.stop()
-
-
-def with_stop_desks(api, merchant: Merchant, courier) -> None:
-    answer = api.put("/v1/couriers/ecotrack", headers=merchant.headers, json={
-        "credentials": dict(courier.SANDBOX_CREDENTIALS),
-        "settings": {"base_url": courier.base_url, "sender_wilaya": 16}})
-    assert answer.status_code == 200, answer.text
+def with_stop_desks(api, merchant: Merchant, sandbox_courier) -> None:
+    sandbox_courier("ecotrack", merchant)
     synced = api.post("/v1/couriers/ecotrack/sync", headers=merchant.headers, json={})
     assert synced.status_code == 200, synced.text
 
@@ -178,9 +166,9 @@ def test_a_customer_orders_in_arabic_on_a_phone(api, new_page):
     assert page.script_errors == []
 
 
-def test_a_customer_orders_in_french_with_a_stop_desk(api, new_page, ecotrack):
+def test_a_customer_orders_in_french_with_a_stop_desk(api, new_page, sandbox_courier):
     merchant = signup(api)
-    with_stop_desks(api, merchant, ecotrack)
+    with_stop_desks(api, merchant, sandbox_courier)
     product = dress(api, merchant)
     oil = simple(api, merchant)
     page = new_page(viewport=DESKTOP, language="fr")
