@@ -29,6 +29,14 @@ def call_queue(req: ApiRequest):
     return {"items": [_order_body(order) for order in orders], "next_cursor": None}
 
 
+@route(bp, "/v1/calls/scheduled", ["GET"])
+def scheduled_calls(req: ApiRequest):
+    principal = req.principal
+    orders = services().calls.scheduled(principal.store_id, req.query, actor_of(req),
+                                        principal.role)
+    return {"items": [_order_body(order) for order in orders], "next_cursor": None}
+
+
 @route(bp, "/v1/orders/{order_id}/assign", ["POST"])
 def assign(req: ApiRequest):
     return _order_body(services().calls.assign(req.principal.store_id, req.params["order_id"],

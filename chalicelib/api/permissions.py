@@ -83,6 +83,7 @@ ROUTES: Dict[Tuple[str, str], str] = {
     ("GET", _ORDER + "/shipment/label"): _ORDERS_READ,
     # call-confirm
     ("GET", "/v1/calls/queue"): _ORDERS_READ,
+    ("GET", "/v1/calls/scheduled"): _ORDERS_READ,
     ("POST", _ORDER + "/calls"): _ORDERS_WRITE,
     ("POST", _ORDER + "/assign"): _ORDERS_WRITE,
     # anti-fraud: with orders (an operator blocks a phone after a fake call)

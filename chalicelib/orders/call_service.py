@@ -68,6 +68,13 @@ class CallService:
         member = actor.id if role in QUEUE_OF_THEIR_OWN else None
         return self._orders.call_queue(store_id, self._clock(), limit, member)
 
+    def scheduled(self, store_id: str, query: Mapping[str, str], actor: Actor,
+                  role: str) -> List[Order]:
+        """Callbacks still to come, soonest first; operators see theirs and the unassigned."""
+        limit = parse_limit(query)
+        member = actor.id if role in QUEUE_OF_THEIR_OWN else None
+        return self._orders.scheduled_calls(store_id, self._clock(), limit, member)
+
     def assign(self, store_id: str, order_id: str, body: Mapping[str, Any],
                actor: Actor) -> Order:
         unknown = [key for key in body if key != "member_id"]

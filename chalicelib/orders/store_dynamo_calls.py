@@ -83,6 +83,13 @@ class CallWrites:
             store_id, OrderItem.gsi7sk.startswith("1#"), limit - len(due), member_id)
         return due + rest
 
+    def scheduled_calls(self, store_id: str, now: datetime, limit: int,
+                        member_id: Optional[str] = None) -> List[Order]:
+        """Pending orders with a callback still to come, soonest first (the same index:
+        its `0#<next_call_at>` keys after now)."""
+        return self._queue_part(store_id, OrderItem.gsi7sk.between(f"0#{iso(now)}~", "0#~"),
+                                limit, member_id)
+
     @staticmethod
     def _queue_part(store_id: str, key_condition, limit: int,
                     member_id: Optional[str]) -> List[Order]:

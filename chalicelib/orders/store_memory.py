@@ -119,6 +119,17 @@ class MemoryCallWrites:
                       if o.call is None or o.call.assigned_to in (None, member_id)]
         return [o for _, o in queued[:limit]]
 
+    def scheduled_calls(self, store_id: str, now: datetime, limit: int,
+                        member_id: Optional[str] = None) -> List[Order]:
+        with self._lock:
+            keyed = [(queue_key(o), o) for o in self._orders.values() if o.store_id == store_id]
+        later = sorted((key, o) for key, o in keyed if key is not None
+                       and f"0#{iso(now)}~" < key < "0#~")
+        if member_id is not None:
+            later = [(k, o) for k, o in later
+                     if o.call is None or o.call.assigned_to in (None, member_id)]
+        return [o for _, o in later[:limit]]
+
     def note_auto_cancel_store(self, store_id: str) -> None:
         self._auto_cancel.add(store_id)
 

@@ -186,6 +186,27 @@ class CallStoreContract(WithShop):
         assert self.queue(shop, now + timedelta(hours=2), limit=3) == [sooner_cb, later_cb, first]
         assert self.queue(shop, now + timedelta(hours=2), limit=1) == [sooner_cb]
 
+    def test_callbacks_to_come_are_listed_soonest_first_until_due(self, shop):
+        plain, later_cb, sooner_cb, theirs_cb = (self.place(shop) for _ in range(4))
+        now = moment()
+        for order_id, minutes in ((later_cb, 60), (sooner_cb, 30), (theirs_cb, 45)):
+            self.log(shop, order_id, "postponed", now=now,
+                     next_call_at=(now + timedelta(minutes=minutes)).isoformat())
+        self.assign(shop, theirs_cb, "mb_b")
+        store = shop[0].order_store
+
+        def scheduled(at, **most):
+            return [o.id for o in store.scheduled_calls(shop[2], at, most.pop("limit", 50), **most)]
+        assert scheduled(now) == [sooner_cb, theirs_cb, later_cb]
+        assert scheduled(now, member_id="mb_a") == [sooner_cb, later_cb]
+        assert scheduled(now, limit=1) == [sooner_cb]
+        # Once due, a callback is the queue's, not the schedule's.
+        assert scheduled(now + timedelta(minutes=30)) == [theirs_cb, later_cb]
+        assert scheduled(now + timedelta(hours=2)) == []
+        self.log(shop, later_cb, "confirmed")
+        assert scheduled(now) == [sooner_cb, theirs_cb]
+        assert plain not in scheduled(now)
+
     def test_orders_leave_the_queue_once_they_are_not_pending(self, shop):
         services, _, store_id, _ = shop
         by_call, fake, by_status, cancelled, callback, stays = (self.place(shop) for _ in range(6))

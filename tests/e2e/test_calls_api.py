@@ -143,6 +143,25 @@ def test_the_queue_lists_pending_orders_callbacks_due_first(api, shop):
     assert [o["id"] for o in queue(api, merchant)["items"]] == [second["id"]]
 
 
+def test_callbacks_to_come_are_listed_soonest_first(api, shop):
+    merchant, item = shop
+    plain, tomorrow, tonight = (checkout(api, merchant, item, quantity=1).json() for _ in range(3))
+    assert log_call(api, merchant, tomorrow["id"], outcome="postponed",
+                    next_call_at=later(days=1)).status_code == 201
+    assert log_call(api, merchant, tonight["id"], outcome="postponed",
+                    next_call_at=later(hours=3)).status_code == 201
+    response = api.get("/v1/calls/scheduled", headers=merchant.headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [o["id"] for o in body["items"]] == [tonight["id"], tomorrow["id"]]
+    assert body["next_cursor"] is None and body["items"][0]["call"]["next_call_at"]
+    assert [o["id"] for o in queue(api, merchant)["items"]] == [plain["id"]]
+    limited = api.get("/v1/calls/scheduled", headers=merchant.headers, params={"limit": "1"})
+    assert [o["id"] for o in limited.json()["items"]] == [tonight["id"]]
+    assert_error(api.get("/v1/calls/scheduled", headers=merchant.headers, params={"limit": "0"}),
+                 422, "validation_error", ["limit"])
+
+
 @pytest.mark.parametrize("limit", ["0", "201", "abc", "-1"])
 def test_a_bad_queue_limit_is_422(api, merchant, limit):
     response = api.get("/v1/calls/queue", headers=merchant.headers, params={"limit": limit})

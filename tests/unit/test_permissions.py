@@ -98,7 +98,7 @@ def test_an_operator_reaches_these_and_nothing_else():
         ("POST", "/v1/orders/{}/status"), ("POST", "/v1/orders/{}/notes"),
         ("POST", "/v1/orders/bulk/status"), ("POST", "/v1/orders/{}/shipments"),
         ("POST", "/v1/orders/bulk/shipments"), ("GET", "/v1/orders/{}/shipment/label"),
-        ("GET", "/v1/calls/queue"), ("POST", "/v1/orders/{}/calls"),
+        ("GET", "/v1/calls/queue"), ("GET", "/v1/calls/scheduled"), ("POST", "/v1/orders/{}/calls"),
         ("POST", "/v1/orders/{}/assign"),
         ("GET", "/v1/blacklist"), ("POST", "/v1/blacklist"), ("DELETE", "/v1/blacklist/{}"),
         ("GET", "/v1/notifications"), ("POST", "/v1/notifications/read"),
