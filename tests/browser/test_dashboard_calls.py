@@ -124,9 +124,15 @@ def test_postponed_needs_a_future_time_and_leaves_the_queue_until_due(api, new_p
     assert after["call"]["last_outcome"] == "postponed" and after["call"]["next_call_at"]
     assert after["status"] == "pending"
     assert later["id"] not in queue_ids(api, merchant.headers)
+    # It waits among the scheduled callbacks, below the queue.
+    scheduled = page.locator(".scheduled-calls")
+    expect(scheduled.locator("summary")).to_have_text("Rappels prévus (1)")
+    scheduled.locator("summary").click()
+    expect(scheduled.locator(f"tr[data-order-id='{later['id']}']")).to_contain_text(f"#{later['number']}")
     page.reload()
     expect(card(page, other["id"])).to_be_visible()
     expect(card(page, later["id"])).to_have_count(0)
+    expect(page.locator(".scheduled-calls tr[data-order-id]")).to_have_count(1)
     assert page.script_errors == []
 
 

@@ -11,6 +11,8 @@ addMessages({
   fr: {
     "calls.title": "Confirmation d'appels", "calls.lead": "Appelez, notez le résultat : la commande avance toute seule.",
     "calls.refresh": "Actualiser", "calls.count": "{n} à appeler",
+    "calls.scheduled": "Rappels prévus ({n})", "calls.scheduled.when": "Rappel", "calls.scheduled.order": "Commande",
+    "calls.scheduled.customer": "Client", "calls.scheduled.attempts": "Tentatives",
     "calls.readonly": "Lecture seule : vous voyez la file d'appels sans pouvoir noter d'appel.",
     "calls.empty": "Personne à appeler pour l'instant.", "calls.to_orders": "Voir toutes les commandes",
     "calls.card_label": "Commande {number}, {name}", "calls.callback_due": "Rappel prévu {when}",
@@ -43,6 +45,8 @@ addMessages({
   ar: {
     "calls.title": "تأكيد المكالمات", "calls.lead": "اتصل وسجّل النتيجة: الطلب يتقدّم تلقائيًا.",
     "calls.refresh": "تحديث", "calls.count": "{n} للاتصال",
+    "calls.scheduled": "مكالمات مبرمجة ({n})", "calls.scheduled.when": "موعد الاتصال", "calls.scheduled.order": "الطلب",
+    "calls.scheduled.customer": "الزبون", "calls.scheduled.attempts": "المحاولات",
     "calls.readonly": "قراءة فقط: ترى قائمة المكالمات دون تسجيل نتائج.",
     "calls.empty": "لا أحد للاتصال به حاليًا.", "calls.to_orders": "عرض كل الطلبات",
     "calls.card_label": "الطلب {number}، {name}", "calls.callback_due": "معاودة الاتصال {when}",
@@ -75,6 +79,8 @@ addMessages({
   en: {
     "calls.title": "Call confirmation", "calls.lead": "Call, log the outcome: the order moves on by itself.",
     "calls.refresh": "Refresh", "calls.count": "{n} to call",
+    "calls.scheduled": "Scheduled callbacks ({n})", "calls.scheduled.when": "Call back", "calls.scheduled.order": "Order",
+    "calls.scheduled.customer": "Customer", "calls.scheduled.attempts": "Attempts",
     "calls.readonly": "Read-only: you see the call queue but cannot log calls.",
     "calls.empty": "Nobody to call right now.", "calls.to_orders": "See all orders",
     "calls.card_label": "Order {number}, {name}", "calls.callback_due": "Callback {when}",
@@ -120,6 +126,7 @@ export default async function calls(ctx) {
   const canWrite = ctx.me.permissions.includes("orders:write");
   const state = { orders: [], members: null, canWrite, ctx };
   const list = h("div", { class: "call-list", "aria-live": "polite" });
+  const scheduled = h("section", { class: "call-scheduled" });
   const count = h("span", { class: "muted call-count" });
   const refresh = h("button", { class: "btn btn-small", type: "button", onclick: () => load() }, t("calls.refresh"));
   mount(ctx.main,
@@ -127,7 +134,8 @@ export default async function calls(ctx) {
       h("div", {}, h("h1", {}, t("calls.title")), h("p", { class: "muted call-lead" }, t("calls.lead"))),
       h("div", { class: "row" }, count, refresh)),
     canWrite ? null : h("p", { class: "notice" }, t("calls.readonly")),
-    list);
+    list,
+    scheduled);
 
   async function load() {
     mount(list, spinner());
@@ -141,6 +149,7 @@ export default async function calls(ctx) {
       state.orders = page.items;
       renderList();
       addRisks();
+      loadScheduled();
     } catch (error) {
       mount(list, errorState(error, load));
     } finally {
@@ -158,7 +167,18 @@ export default async function calls(ctx) {
     mount(list, state.orders.map((order) => card(order, state, { onDone: remove, onUpdate: update })));
   }
 
+  // Callbacks to come: they rejoin the queue above when due.
+  async function loadScheduled() {
+    try {
+      const page = await ctx.api.get("/v1/calls/scheduled", { query: { limit: QUEUE_SIZE } });
+      mount(scheduled, page.items.length ? scheduledList(page.items) : null);
+    } catch (error) {
+      mount(scheduled, errorState(error, loadScheduled));
+    }
+  }
+
   function remove(orderId) {
+    loadScheduled();
     state.orders = state.orders.filter((order) => order.id !== orderId);
     const element = list.querySelector(`[data-order-id="${CSS.escape(orderId)}"]`);
     const next = element && (element.nextElementSibling || element.previousElementSibling);
@@ -210,6 +230,19 @@ export default async function calls(ctx) {
   };
   document.addEventListener("keydown", onKey);
   return () => document.removeEventListener("keydown", onKey);
+}
+
+function scheduledList(orders) {
+  return h("details", { class: "card scheduled-calls" },
+    h("summary", {}, h("strong", {}, t("calls.scheduled", { n: number(orders.length) }))),
+    h("table", { class: "table" },
+      h("thead", {}, h("tr", {}, h("th", {}, t("calls.scheduled.when")), h("th", {}, t("calls.scheduled.order")),
+        h("th", {}, t("calls.scheduled.customer")), h("th", { class: "num" }, t("calls.scheduled.attempts")))),
+      h("tbody", {}, orders.map((order) => h("tr", { dataset: { orderId: order.id } },
+        h("td", { title: dateTime(order.call.next_call_at) }, relative(order.call.next_call_at)),
+        h("td", {}, h("a", { href: `/dashboard/orders/${encodeURIComponent(order.id)}` }, `#${order.number}`)),
+        h("td", {}, order.customer.name, " · ", h("bdi", { dir: "ltr" }, formatPhone(order.customer.phone))),
+        h("td", { class: "num" }, number(order.call.attempts)))))));
 }
 
 async function loadMembers(ctx) {
