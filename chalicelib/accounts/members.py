@@ -102,8 +102,8 @@ class MemberService:
         invited = self._store.account_by_email(invitation.email)
         if invited is None or invited.id != invitation.member_id or invited.status != "invited":
             raise NotFound(UNUSABLE)
-        account = replace(invited, status="active", password_hash=hash_password(
-            fields["password"], self._settings.scrypt_n))
+        account = replace(invited, status="active", name=fields["name"] or invited.name,
+                          password_hash=hash_password(fields["password"], self._settings.scrypt_n))
         token, session = self._accounts.new_session(account)
         self._store.accept_invitation(invitation, account, session)
         member = self._store.member(invitation.store_id, invitation.member_id)

@@ -56,12 +56,14 @@ class DynamoTeamStore:
                 # Still the invited account, with the role the session carries.
                 tx.update(AccountItem(*AccountItem.key(account.email)),
                           actions=[AccountItem.password_hash.set(account.password_hash),
-                                   AccountItem.status.set("active")],
+                                   AccountItem.status.set("active"),
+                                   AccountItem.name.set(account.name)],
                           condition=(AccountItem.account_id == invitation.member_id)
                           & (AccountItem.status == "invited") & (AccountItem.role == account.role))
                 # The member record is the same invitation's.
                 tx.update(MemberItem(*MemberItem.key(invitation.store_id, invitation.member_id)),
                           actions=[MemberItem.status.set("active"),
+                                   MemberItem.name.set(account.name),
                                    MemberItem.accepted_at.set(session.created_at),
                                    MemberItem.invite_expires_at.remove(),
                                    MemberItem.invite_hash.remove()],

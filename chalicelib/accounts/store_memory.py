@@ -140,7 +140,7 @@ class MemoryAccountStore:
             del self._invitations[invitation.token_hash]
             self._accounts[account.email] = account
             self._members[(member.store_id, member.id)] = replace(
-                member, status="active", accepted_at=session.created_at,
+                member, status="active", name=account.name, accepted_at=session.created_at,
                 invite_expires_at=None, invite_hash=None)
             self._save_session(session)
 

@@ -284,12 +284,14 @@ def parse_role_change(body: Mapping[str, Any]) -> str:
     return role
 
 
-def parse_accept(body: Mapping[str, Any]) -> Dict[str, str]:
-    """POST /v1/members/accept: {invite_token, password}; the password follows signup's rules."""
+def parse_accept(body: Mapping[str, Any]) -> Dict[str, Any]:
+    """POST /v1/members/accept: {invite_token, password, name?}; the password follows
+    signup's rules; a name replaces the one the inviter gave."""
     errors = _errors()
-    _unknown(body, frozenset({"invite_token", "password"}), errors)
+    _unknown(body, frozenset({"invite_token", "password", "name"}), errors)
     token = text(body, "invite_token", errors, path="invite_token", max_len=200)
     secret = password(body.get("password"), errors)
+    name = text(body, "name", errors, path="name", max_len=100, required=False)
     if errors:
         raise ValidationFailed(fields=errors)
-    return {"invite_token": token, "password": secret}
+    return {"invite_token": token, "password": secret, "name": name or None}

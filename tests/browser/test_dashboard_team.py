@@ -34,6 +34,7 @@ def test_invite_then_accept_logs_the_new_member_in(api, new_page):
     member.fill("input[name=password]", "court")
     member.get_by_role("button", name="Rejoindre et me connecter").click()
     expect(member.locator("[data-field=password] .error")).to_be_visible()
+    member.fill("input[name=name]", "Sara Benali")
     member.fill("input[name=password]", MEMBER_PASSWORD)
     member.fill("input[name=password_confirm]", MEMBER_PASSWORD)
     member.get_by_role("button", name="Rejoindre et me connecter").click()
@@ -43,12 +44,13 @@ def test_invite_then_accept_logs_the_new_member_in(api, new_page):
     assert stored["token"] and stored["expires_at"]
     me = api.get("/v1/me", headers={"Authorization": f"Bearer {stored['token']}"}).json()
     assert me["member"]["email"] == email and me["member"]["role"] == "operator"
+    assert me["member"]["name"] == "Sara Benali"
     page.reload()
     expect(page.locator(f".team-table tr[data-email='{email}']")).to_contain_text("Actif")
 
-    # The link works once; the hash form of the emailed link is read too.
+    # The link works once; the emailed form of the link (accept-invite#token=) is read too.
     again = new_page()
-    again.goto(link.replace("/dashboard/accept?token=", "/dashboard/accept#token="))
+    again.goto(link.replace("/dashboard/accept?token=", "/dashboard/accept-invite#token="))
     again.fill("input[name=password]", MEMBER_PASSWORD)
     again.fill("input[name=password_confirm]", MEMBER_PASSWORD)
     again.get_by_role("button", name="Rejoindre et me connecter").click()

@@ -287,12 +287,27 @@ def test_another_stores_members_are_404(api, merchant, other_merchant):
         assert set(error["fields"]) == {"email"}
 
 
+def test_the_member_may_choose_their_name_when_accepting(api, merchant):
+    invited = invite(api, merchant.headers, "operator", name="samir op")
+    accepted = api.post("/v1/members/accept", json={"invite_token": invited["invite_token"],
+                                                    "password": MEMBER_PASSWORD,
+                                                    "name": "Samir Belkacem — سمير"})
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["member"]["name"] == "Samir Belkacem — سمير"
+    listed = {m["id"]: m for m in api.get("/v1/members", headers=merchant.headers).json()["items"]}
+    assert listed[invited["id"]]["name"] == "Samir Belkacem — سمير"
+    me = api.get("/v1/me", headers=bearer(accepted.json()["token"])).json()
+    assert me["member"]["name"] == "Samir Belkacem — سمير"
+
+
 @pytest.mark.parametrize("method,path,body,fields", [
     ("POST", "/v1/members", {"email": "nope", "role": "boss"}, {"email", "role"}),
     ("POST", "/v1/members", {}, {"email", "role"}),
     ("POST", "/v1/members", {"email": "a@b.dz", "role": "admin", "name": ["x"]}, {"name"}),
     ("POST", "/v1/members/accept", {"invite_token": "", "password": "court"}, {"invite_token", "password"}),
     ("POST", "/v1/members/accept", {"invite_token": "dzi_x", "password": "password123"}, {"password"}),
+    ("POST", "/v1/members/accept", {"invite_token": "dzi_x", "password": "sel-et-poivre-2026",
+                                    "name": "x" * 101}, {"name"}),
 ])
 def test_bad_input_is_422_naming_the_fields(api, merchant, method, path, body, fields):
     headers = merchant.headers if path == "/v1/members" else {}

@@ -7,6 +7,7 @@ import { clearFormErrors, field, showFormErrors } from "/shared/ui.js";
 addMessages({
   fr: {
     "accept.title": "Rejoindre l'équipe", "accept.lead": "Vous avez été invité à gérer une boutique sur dzorders. Choisissez votre mot de passe pour commencer.",
+    "accept.name": "Votre nom (facultatif)", "accept.name_help": "Il apparaît dans l'historique des commandes que vous traitez.",
     "accept.password": "Mot de passe", "accept.password_help": "10 caractères au moins.", "accept.confirm": "Confirmez le mot de passe",
     "accept.submit": "Rejoindre et me connecter", "accept.mismatch": "Les deux mots de passe ne sont pas identiques.",
     "accept.no_token": "Ce lien d'invitation est incomplet. Ouvrez le lien reçu par e-mail ou demandez une nouvelle invitation.",
@@ -16,6 +17,7 @@ addMessages({
   },
   ar: {
     "accept.title": "الانضمام إلى الفريق", "accept.lead": "تمت دعوتك لإدارة متجر على dzorders. اختر كلمة المرور للبدء.",
+    "accept.name": "اسمك (اختياري)", "accept.name_help": "يظهر في سجل الطلبات التي تعالجها.",
     "accept.password": "كلمة المرور", "accept.password_help": "10 أحرف على الأقل.", "accept.confirm": "أكّد كلمة المرور",
     "accept.submit": "الانضمام وتسجيل الدخول", "accept.mismatch": "كلمتا المرور غير متطابقتين.",
     "accept.no_token": "رابط الدعوة ناقص. افتح الرابط الذي وصلك بالبريد أو اطلب دعوة جديدة.",
@@ -25,6 +27,7 @@ addMessages({
   },
   en: {
     "accept.title": "Join the team", "accept.lead": "You have been invited to manage a store on dzorders. Choose your password to start.",
+    "accept.name": "Your name (optional)", "accept.name_help": "It shows in the history of the orders you handle.",
     "accept.password": "Password", "accept.password_help": "At least 10 characters.", "accept.confirm": "Confirm the password",
     "accept.submit": "Join and log in", "accept.mismatch": "The two passwords differ.",
     "accept.no_token": "This invitation link is incomplete. Open the link from the email or ask for a new invitation.",
@@ -41,6 +44,7 @@ export function inviteToken(ctx) {
 
 export default async function accept(ctx) {
   const token = inviteToken(ctx);
+  const name = h("input", { type: "text", name: "name", autocomplete: "name", maxlength: 100 });
   const password = h("input", { type: "password", name: "password", autocomplete: "new-password", minlength: 10, required: true });
   const confirm = h("input", { type: "password", name: "password_confirm", autocomplete: "new-password", required: true });
   const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, t("accept.submit"));
@@ -51,7 +55,9 @@ export default async function accept(ctx) {
     if (password.value !== confirm.value) return showFormErrors(form, { code: "validation_error", fields: { password_confirm: t("accept.mismatch") } });
     submit.disabled = true;
     try {
-      const session = await ctx.api.post("/v1/members/accept", { invite_token: token, password: password.value });
+      const body = { invite_token: token, password: password.value };
+      if (name.value.trim()) body.name = name.value.trim();
+      const session = await ctx.api.post("/v1/members/accept", body);
       // The same session the login screen keeps (session.js's key and shape).
       localStorage.setItem("dzorders.session", JSON.stringify({ token: session.token, expires_at: session.expires_at }));
       ctx.navigate("/dashboard/orders", { replace: true });
@@ -63,6 +69,7 @@ export default async function accept(ctx) {
   h("h1", {}, t("accept.title")),
   h("p", { class: "muted" }, t("accept.lead")),
   h("div", { class: "form-error notice notice-error hidden", role: "alert" }),
+  field("name", t("accept.name"), name, t("accept.name_help")),
   field("password", t("accept.password"), password, t("accept.password_help")),
   field("password_confirm", t("accept.confirm"), confirm),
   submit,
