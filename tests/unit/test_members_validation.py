@@ -45,6 +45,8 @@ def test_every_role_can_be_invited():
     ({"invite_token": "dzi_x", "password": "password123"}, {"password"}),
     ({"invite_token": 12, "password": None}, {"invite_token", "password"}),
     ({"invite_token": "dzi_x", "password": "sel-et-poivre-2026", "role": "owner"}, {"role"}),
+    ({"invite_token": "dzi_x", "password": "sel-et-poivre-2026", "name": ["Sara"]}, {"name"}),
+    ({"invite_token": "dzi_x", "password": "sel-et-poivre-2026", "name": "x" * 101}, {"name"}),
 ])
 def test_bad_accepts_name_every_bad_field(body, expected):
     assert set(fields_of(validation.parse_accept, body)) == expected
@@ -52,7 +54,9 @@ def test_bad_accepts_name_every_bad_field(body, expected):
 
 def test_a_good_accept():
     assert validation.parse_accept({"invite_token": " dzi_abc ", "password": "sel-et-poivre-2026"}) == {
-        "invite_token": "dzi_abc", "password": "sel-et-poivre-2026"}
+        "invite_token": "dzi_abc", "password": "sel-et-poivre-2026", "name": None}
+    assert validation.parse_accept({"invite_token": "dzi_abc", "password": "sel-et-poivre-2026",
+                                    "name": " Sara Benali "})["name"] == "Sara Benali"
 
 
 def test_role_change():
