@@ -22,8 +22,6 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (match, name) => (name in params ? String(params[name]) : match));
 }
 
-export function has(key) { return key in messages[current] || key in messages.fr; }
-
 export function language() { return current; }
 export function locale() { return LOCALES[current]; }
 export function isRtl() { return current === "ar"; }
