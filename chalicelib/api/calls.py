@@ -22,19 +22,21 @@ def log_call(req: ApiRequest):
     return respond(_order_body(order), 201)
 
 
+def _listed(req: ApiRequest, listing) -> dict:
+    """One page of orders from the call service (`queue` or `scheduled`)."""
+    principal = req.principal
+    orders = listing(principal.store_id, req.query, actor_of(req), principal.role)
+    return {"items": [_order_body(order) for order in orders], "next_cursor": None}
+
+
 @route(bp, "/v1/calls/queue", ["GET"])
 def call_queue(req: ApiRequest):
-    principal = req.principal
-    orders = services().calls.queue(principal.store_id, req.query, actor_of(req), principal.role)
-    return {"items": [_order_body(order) for order in orders], "next_cursor": None}
+    return _listed(req, services().calls.queue)
 
 
 @route(bp, "/v1/calls/scheduled", ["GET"])
 def scheduled_calls(req: ApiRequest):
-    principal = req.principal
-    orders = services().calls.scheduled(principal.store_id, req.query, actor_of(req),
-                                        principal.role)
-    return {"items": [_order_body(order) for order in orders], "next_cursor": None}
+    return _listed(req, services().calls.scheduled)
 
 
 @route(bp, "/v1/orders/{order_id}/assign", ["POST"])

@@ -7,7 +7,7 @@ logging calls on one order at once are both recorded and at most one moves it.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, List, Mapping, Optional
+from typing import Any, Callable, List, Mapping, Optional, Tuple
 
 from chalicelib.clock import Clock
 from chalicelib.errors import ConcurrentChange, NotFound, ValidationFailed
@@ -64,16 +64,18 @@ class CallService:
 
     def queue(self, store_id: str, query: Mapping[str, str], actor: Actor,
               role: str) -> List[Order]:
-        limit = parse_limit(query)
-        member = actor.id if role in QUEUE_OF_THEIR_OWN else None
-        return self._orders.call_queue(store_id, self._clock(), limit, member)
+        return self._orders.call_queue(store_id, self._clock(), *self._listing(query, actor, role))
 
     def scheduled(self, store_id: str, query: Mapping[str, str], actor: Actor,
                   role: str) -> List[Order]:
         """Callbacks still to come, soonest first; operators see theirs and the unassigned."""
-        limit = parse_limit(query)
-        member = actor.id if role in QUEUE_OF_THEIR_OWN else None
-        return self._orders.scheduled_calls(store_id, self._clock(), limit, member)
+        return self._orders.scheduled_calls(store_id, self._clock(),
+                                            *self._listing(query, actor, role))
+
+    @staticmethod
+    def _listing(query: Mapping[str, str], actor: Actor, role: str) -> Tuple[int, Optional[str]]:
+        """The limit asked for, and the member whose queue it is (None: everyone's)."""
+        return parse_limit(query), actor.id if role in QUEUE_OF_THEIR_OWN else None
 
     def assign(self, store_id: str, order_id: str, body: Mapping[str, Any],
                actor: Actor) -> Order:

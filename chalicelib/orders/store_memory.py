@@ -108,27 +108,24 @@ class MemoryCallWrites:
 
     def call_queue(self, store_id: str, now: datetime, limit: int,
                    member_id: Optional[str] = None) -> List[Order]:
+        return self._queued(store_id, lambda key: key.startswith("1#") or
+                            "0#" <= key <= f"0#{iso(now)}~", limit, member_id)
+
+    def scheduled_calls(self, store_id: str, now: datetime, limit: int,
+                        member_id: Optional[str] = None) -> List[Order]:
+        return self._queued(store_id, lambda key: f"0#{iso(now)}~" < key < "0#~", limit, member_id)
+
+    def _queued(self, store_id: str, in_range: Callable[[str], bool], limit: int,
+                member_id: Optional[str]) -> List[Order]:
+        """The call-queue index's keys of the store's orders within `in_range`, in key
+        order; with a member, only theirs and the unassigned ones."""
         with self._lock:
             keyed = [(queue_key(o), o) for o in self._orders.values() if o.store_id == store_id]
-        due_from = "0#"
-        queued = sorted((key, o) for key, o in keyed if key is not None
-                        and (key.startswith("1#") or key <= f"0#{iso(now)}~")
-                        and key >= due_from)
+        queued = sorted((key, o) for key, o in keyed if key is not None and in_range(key))
         if member_id is not None:
             queued = [(k, o) for k, o in queued
                       if o.call is None or o.call.assigned_to in (None, member_id)]
         return [o for _, o in queued[:limit]]
-
-    def scheduled_calls(self, store_id: str, now: datetime, limit: int,
-                        member_id: Optional[str] = None) -> List[Order]:
-        with self._lock:
-            keyed = [(queue_key(o), o) for o in self._orders.values() if o.store_id == store_id]
-        later = sorted((key, o) for key, o in keyed if key is not None
-                       and f"0#{iso(now)}~" < key < "0#~")
-        if member_id is not None:
-            later = [(k, o) for k, o in later
-                     if o.call is None or o.call.assigned_to in (None, member_id)]
-        return [o for _, o in later[:limit]]
 
     def note_auto_cancel_store(self, store_id: str) -> None:
         self._auto_cancel.add(store_id)
